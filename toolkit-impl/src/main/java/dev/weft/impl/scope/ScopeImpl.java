@@ -1,0 +1,543 @@
+package dev.weft.impl.scope;
+
+import dev.weft.Scope;
+import dev.weft.ScopeFailedException;
+import dev.weft.ScopeTimeoutException;
+import dev.weft.Subtask;
+import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.TaskFactoryImpl;
+import dev.weft.impl.task.ThreadRegistry;
+import dev.weft.impl.task.WaitPoint;
+import dev.weft.impl.task.WeftTimer;
+import dev.weft.spi.Checks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A structured scope over virtual threads.
+ *
+ * <p>Invariants:
+ * <ul>
+ * <li>{@code active} counts forked subtasks whose {@link SubtaskImpl#finished()} has not run. It
+ *     rises only in {@code fork}, which runs on the owner before {@code join} or on a subtask that is
+ *     itself counted; so once it reaches zero in {@code join} it stays zero.</li>
+ * <li>{@code reason} leaves {@code NONE} at most once (CAS); every path that cancels goes through
+ *     {@link #cancel(int)}, which first publishes the reason and only then interrupts the running
+ *     subtasks and cancels child scopes. A subtask reads the reason before its body starts, so a
+ *     subtask either sees the cancellation and never runs its body, or was already in {@code live}
+ *     when the canceller iterated it and is interrupted: none escapes.</li>
+ * <li>Join and close park the owner until {@code active == 0}; the last finisher decrements and then
+ *     reads {@code waiter}, the owner writes {@code waiter} and then reads {@code active}: with both
+ *     volatile, one of them sees the other (Dekker), so no wake-up is lost.</li>
+ * <li>Only the owner changes {@code phase}; other threads only read it.</li>
+ * </ul>
+ */
+public final class ScopeImpl implements Scope, WaitPoint {
+    static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
+    private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
+    private static final int MAX_SUPPRESSED = 64;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            REASON = l.findVarHandle(ScopeImpl.class, "reason", int.class);
+            FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
+            WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The innermost open scope of each thread, for nesting order and parent lookup. */
+    private static final ThreadLocal<ScopeImpl> INNERMOST = new ThreadLocal<>();
+
+    private final String name;
+    private final Thread owner;
+    private final ScopeImpl parent;
+    private final ScopeImpl enclosingInThread;
+    private final TaskFactoryImpl factory;
+    private final boolean failFast;
+    private final boolean firstSuccessWins;
+    private final long deadlineNanos;
+    private final Duration timeout;
+    private final ConcurrencyLimit limit;
+    private final boolean detectDeadlocks;
+
+    private final Set<SubtaskImpl<?>> live = ConcurrentHashMap.newKeySet();
+    private final Set<ScopeImpl> children = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile int reason;
+    private volatile SubtaskImpl<?> firstFailure;
+    private volatile SubtaskImpl<?> winner;
+    private volatile Thread waiter;
+    private volatile int phase;
+    private final ScheduledFuture<?> timer;
+
+    private ScopeImpl(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
+                      Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks) {
+        this.name = name;
+        this.owner = Thread.currentThread();
+        this.factory = factory;
+        this.failFast = failFast;
+        this.firstSuccessWins = firstSuccessWins;
+        this.detectDeadlocks = detectDeadlocks;
+        this.limit = maxConcurrency > 0 ? new ConcurrencyLimit(this, maxConcurrency) : null;
+        this.enclosingInThread = INNERMOST.get();
+        this.parent = enclosingInThread != null ? enclosingInThread : scopeOfCurrentSubtask();
+
+        long now = System.nanoTime();
+        long deadline = ownTimeout == null ? 0 : now + ownTimeout.toNanos();
+        if (parent != null && parent.deadlineNanos != 0 && (deadline == 0 || parent.deadlineNanos - deadline < 0)) {
+            deadline = parent.deadlineNanos;
+        }
+        this.deadlineNanos = deadline;
+        this.timeout = deadline == 0 ? null : Duration.ofNanos(Math.max(0, deadline - now));
+        this.timer = deadline == 0 ? null : WeftTimer.at(deadline, this::deadlinePassed);
+    }
+
+    static ScopeImpl open(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
+                          Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks) {
+        ScopeImpl scope = new ScopeImpl(name, factory, failFast, firstSuccessWins, ownTimeout, maxConcurrency, detectDeadlocks);
+        if (scope.parent != null) {
+            scope.parent.children.add(scope);
+            if (scope.parent.isCancelled()) {
+                scope.cancel(PARENT);
+            }
+        }
+        INNERMOST.set(scope);
+        return scope;
+    }
+
+    private static ScopeImpl scopeOfCurrentSubtask() {
+        ManagedTask task = ThreadRegistry.instance().current();
+        return task != null && task.scope() instanceof ScopeImpl s ? s : null;
+    }
+
+    // ---- fork ----
+
+    @Override
+    public <T> Subtask<T> fork(Callable<? extends T> task) {
+        Checks.notNull("task", task);
+        checkMayFork();
+        SubtaskImpl<T> subtask = new SubtaskImpl<>(this, task);
+        if (isCancelled() || deadlineReachedAtFork()) {
+            subtask.cancelBeforeStart();
+            return subtask;
+        }
+        if (limit != null && !acquirePermit(subtask)) {
+            return subtask;
+        }
+        active.incrementAndGet();
+        Thread thread = factory.newThread(subtask);
+        live.add(subtask);
+        try {
+            thread.start();
+        } catch (Throwable startFailed) {
+            live.remove(subtask);
+            subtask.cancelBeforeStart();
+            onFinished(subtask);
+            throw startFailed;
+        }
+        return subtask;
+    }
+
+    @Override
+    public Subtask<Void> fork(Runnable task) {
+        Checks.notNull("task", task);
+        return fork(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private void checkMayFork() {
+        Thread me = Thread.currentThread();
+        if (me != owner) {
+            ManagedTask task = ThreadRegistry.instance().lookup(me);
+            if (task == null || task.scope() != this) {
+                throw new WrongThreadException("scope '" + name + "' is owned by " + owner
+                        + "; only its owner and its own subtasks may fork, not " + me);
+            }
+        }
+        int p = phase;
+        if (p != OPEN) {
+            throw new IllegalStateException("scope '" + name + "' is " + (p == JOINED ? "joined" : "closed")
+                    + ": fork before join()");
+        }
+    }
+
+    private boolean deadlineReachedAtFork() {
+        if (deadlineNanos != 0 && System.nanoTime() - deadlineNanos >= 0) {
+            cancel(TIMEOUT);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether a permit was taken; if not, the subtask has been marked cancelled */
+    private boolean acquirePermit(SubtaskImpl<?> subtask) {
+        try {
+            limit.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            subtask.cancelBeforeStart();
+            throw new CancellationException("interrupted while waiting for a concurrency permit of scope '" + name + "'");
+        }
+        if (isCancelled()) {
+            limit.release();
+            subtask.cancelBeforeStart();
+            return false;
+        }
+        return true;
+    }
+
+    // ---- completion (on subtask threads) ----
+
+    void onSuccess(SubtaskImpl<?> subtask) {
+        if (firstSuccessWins && winner == null && WINNER.compareAndSet(this, null, subtask)) {
+            cancel(SATISFIED);
+        }
+    }
+
+    void onFailure(SubtaskImpl<?> subtask) {
+        if (FIRST_FAILURE.compareAndSet(this, null, subtask)) {
+            if (failFast) {
+                cancel(FAILED);
+            }
+        } else {
+            laterFailures.add(subtask);
+        }
+    }
+
+    void onFinished(SubtaskImpl<?> subtask) {
+        live.remove(subtask);
+        if (limit != null) {
+            limit.release();
+        }
+        if (active.decrementAndGet() == 0) {
+            Thread w = waiter;
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+        }
+    }
+
+    private void deadlinePassed() {
+        if (active.get() > 0) {
+            cancel(TIMEOUT);
+        }
+    }
+
+    // ---- cancellation ----
+
+    @Override
+    public void cancel() {
+        checkOwner("cancel");
+        cancel(CANCELLED);
+    }
+
+    /** Publishes {@code why}, then interrupts running subtasks and cancels child scopes; once. */
+    boolean cancel(int why) {
+        if (!REASON.compareAndSet(this, NONE, why)) {
+            return false;
+        }
+        for (SubtaskImpl<?> subtask : live) {
+            subtask.cancel();
+        }
+        for (ScopeImpl child : children) {
+            child.cancel(PARENT);
+        }
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        if (timer != null && why != TIMEOUT) {
+            timer.cancel(false);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return reason != NONE;
+    }
+
+    // ---- join and close (owner only) ----
+
+    @Override
+    public void join() throws InterruptedException {
+        checkOwner("join");
+        if (phase == CLOSED) {
+            throw new IllegalStateException("scope '" + name + "' is closed");
+        }
+        awaitSubtasks(true);
+        phase = JOINED;
+        throwOutcome();
+    }
+
+    /**
+     * Parks the owner until every subtask has finished or the deadline has cancelled the scope.
+     * When {@code interruptible} is false the wait goes on through interrupts, which are re-asserted.
+     */
+    private void awaitSubtasks(boolean interruptible) throws InterruptedException {
+        if (active.get() == 0) {
+            return;
+        }
+        boolean interrupted = false;
+        waiter = owner;
+        try {
+            while (active.get() != 0) {
+                if (interruptible && reason == TIMEOUT) {
+                    return;
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        throw new InterruptedException("interrupted while joining scope '" + name + "'");
+                    }
+                    interrupted = true;
+                }
+                LockSupport.park(this);
+            }
+        } finally {
+            waiter = null;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void throwOutcome() {
+        switch (reason) {
+            case TIMEOUT -> throw timeoutException();
+            case PARENT -> throw new CancellationException("scope '" + name + "' was cancelled by an enclosing scope");
+            default -> {
+                if (failFast && firstFailure != null) {
+                    throw failedException();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        checkOwner("close");
+        if (phase == CLOSED) {
+            return;
+        }
+        if (INNERMOST.get() != this) {
+            ScopeImpl inner = INNERMOST.get();
+            throw new IllegalStateException("scope '" + name + "' cannot close while scope '"
+                    + (inner == null ? "?" : inner.name) + "', opened later by this thread, is still open; close that first");
+        }
+        phase = CLOSED;
+        if (active.get() != 0) {
+            cancel(CANCELLED);
+        }
+        try {
+            awaitSubtasks(false);
+        } catch (InterruptedException impossible) {
+            throw new AssertionError(impossible);
+        }
+        for (ScopeImpl child : children) {
+            child.cancel(PARENT);
+            child.awaitQuiescence();
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (parent != null) {
+            parent.children.remove(this);
+        }
+        if (enclosingInThread == null) {
+            INNERMOST.remove();
+        } else {
+            INNERMOST.set(enclosingInThread);
+        }
+        reportUnobservedFailures();
+    }
+
+    /** Waits, from a thread that is not the owner, until no subtask of this scope runs. */
+    private void awaitQuiescence() {
+        boolean interrupted = false;
+        while (active.get() != 0) {
+            LockSupport.parkNanos(this, 1_000_000);
+            interrupted |= Thread.interrupted();
+        }
+        for (ScopeImpl child : children) {
+            child.awaitQuiescence();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void reportUnobservedFailures() {
+        SubtaskImpl<?> first = firstFailure;
+        if (first != null && !first.observed()) {
+            first.markObserved();
+            factory.report(first, first.failure());
+        }
+        for (SubtaskImpl<?> s : laterFailures) {
+            if (!s.observed()) {
+                s.markObserved();
+                factory.report(s, s.failure());
+            }
+        }
+    }
+
+    private void checkOwner(String operation) {
+        Thread me = Thread.currentThread();
+        if (me != owner) {
+            throw new WrongThreadException("only the owner of scope '" + name + "' (" + owner + ") may "
+                    + operation + " it, not " + me);
+        }
+    }
+
+    // ---- outcomes ----
+
+    private ScopeFailedException failedException() {
+        SubtaskImpl<?> first = firstFailure;
+        List<SubtaskImpl<?>> others = new ArrayList<>(laterFailures);
+        return failure("scope '" + name + "' failed", first, others);
+    }
+
+    /** For {@code any}: every subtask failed. */
+    RuntimeException allFailedException() {
+        if (firstFailure == null) {
+            return new CancellationException("scope '" + name + "': no task succeeded; every one was cancelled");
+        }
+        return failure("scope '" + name + "': every task failed", firstFailure, new ArrayList<>(laterFailures));
+    }
+
+    private ScopeFailedException failure(String headline, SubtaskImpl<?> first, List<SubtaskImpl<?>> others) {
+        StringBuilder msg = new StringBuilder(headline).append(": subtask '").append(first.name())
+                .append("' threw ").append(first.failure());
+        if (!others.isEmpty()) {
+            msg.append("; ").append(others.size()).append(" more failed (");
+            for (int i = 0; i < Math.min(others.size(), 8); i++) {
+                msg.append(i == 0 ? "" : ", ").append(others.get(i).name());
+            }
+            msg.append(others.size() > 8 ? ", ...)" : ")");
+            if (others.size() > MAX_SUPPRESSED) {
+                msg.append("; ").append(others.size() - MAX_SUPPRESSED).append(" of them left out of the suppressed list");
+            }
+        }
+        ScopeFailedException e = new ScopeFailedException(name, msg.toString(), first.failure());
+        first.markObserved();
+        for (int i = 0; i < others.size(); i++) {
+            others.get(i).markObserved();
+            if (i < MAX_SUPPRESSED) {
+                e.addSuppressed(others.get(i).failure());
+            }
+        }
+        return e;
+    }
+
+    private ScopeTimeoutException timeoutException() {
+        List<String> unfinished = new ArrayList<>();
+        for (SubtaskImpl<?> s : live) {
+            if (unfinished.size() < 8) {
+                unfinished.add(s.name());
+            }
+        }
+        ScopeTimeoutException e = new ScopeTimeoutException(name, timeout,
+                "scope '" + name + "' timed out after " + timeout + "; cancelled " + (unfinished.isEmpty() ? "its subtasks" : unfinished));
+        SubtaskImpl<?> first = firstFailure;
+        if (first != null) {
+            first.markObserved();
+            e.addSuppressed(first.failure());
+            for (SubtaskImpl<?> s : laterFailures) {
+                s.markObserved();
+                e.addSuppressed(s.failure());
+            }
+        }
+        return e;
+    }
+
+    // ---- accessors for the builder, subtasks and the deadlock detector ----
+
+    TaskFactoryImpl factory() {
+        return factory;
+    }
+
+    boolean isJoined() {
+        return phase != OPEN;
+    }
+
+    SubtaskImpl<?> winner() {
+        return winner;
+    }
+
+    int reason() {
+        return reason;
+    }
+
+    boolean detectDeadlocks() {
+        return detectDeadlocks;
+    }
+
+    /** @return the threads of subtasks running now (weakly consistent) */
+    public List<Thread> runningThreads() {
+        List<Thread> threads = new ArrayList<>();
+        for (SubtaskImpl<?> s : live) {
+            Thread t = s.thread();
+            if (t != null) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    /** @return the thread that opened this scope */
+    public Thread owner() {
+        return owner;
+    }
+
+    /** @return the enclosing scope, or {@code null} */
+    public ScopeImpl parent() {
+        return parent;
+    }
+
+    /** @return how many forked subtasks have not finished */
+    public int activeCount() {
+        return active.get();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return "join of scope '" + name + "'";
+    }
+
+    @Override
+    public List<Thread> owners() {
+        return runningThreads();
+    }
+
+    @Override
+    public Object scope() {
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "Scope[" + name + ", active=" + active.get() + (isCancelled() ? ", cancelled" : "") + "]";
+    }
+}

@@ -1,0 +1,228 @@
+package dev.weft.impl.scope;
+
+import dev.weft.Subtask;
+import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.WaitPoint;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A task forked into a {@link ScopeImpl}.
+ *
+ * <p>Invariants: {@code state} leaves {@code RUNNING} exactly once, by CAS, so a subtask has one
+ * outcome however failure, success and cancellation race. {@code result} and {@code exception} are
+ * written before that CAS and read after a volatile read of {@code state}, which orders them.
+ * Waiters in {@link #get()} push themselves on a Treiber stack and re-check {@code state} after
+ * pushing; completion sets {@code state} and then drains the stack, so no waiter is missed (the same
+ * argument as {@link java.util.concurrent.FutureTask}).
+ */
+final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint {
+    private static final int RUNNING = 0, SUCCESS = 1, FAILED = 2, CANCELLED = 3;
+    private static final State[] STATES = {State.RUNNING, State.SUCCESS, State.FAILED, State.CANCELLED};
+    private static final VarHandle STATE, WAITERS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(SubtaskImpl.class, "state", int.class);
+            WAITERS = l.findVarHandle(SubtaskImpl.class, "waiters", Waiter.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ScopeImpl scope;
+    private final Callable<? extends T> work;
+    private volatile int state;
+    private volatile Waiter waiters;
+    private volatile boolean observed;
+    private T result;
+    private Throwable exception;
+
+    SubtaskImpl(ScopeImpl scope, Callable<? extends T> work) {
+        super(scope.factory());
+        this.scope = scope;
+        this.work = work;
+    }
+
+    // ---- running (on the subtask's thread) ----
+
+    @Override
+    protected void body() throws Exception {
+        result = work.call();
+    }
+
+    @Override
+    protected boolean cancelRequested() {
+        return scope.isCancelled() || super.cancelRequested();
+    }
+
+    @Override
+    protected void succeeded() {
+        if (complete(SUCCESS)) {
+            scope.onSuccess(this);
+        }
+    }
+
+    @Override
+    protected void failed(Throwable failure) {
+        exception = failure;
+        if (complete(FAILED)) {
+            scope.onFailure(this);
+        }
+    }
+
+    @Override
+    protected void cancelled(Throwable cause) {
+        complete(CANCELLED);
+    }
+
+    @Override
+    protected void finished() {
+        scope.onFinished(this);
+    }
+
+    /** Marks a subtask that will never run (forked after cancellation). */
+    void cancelBeforeStart() {
+        complete(CANCELLED);
+    }
+
+    private boolean complete(int outcome) {
+        if (!STATE.compareAndSet(this, RUNNING, outcome)) {
+            return false;
+        }
+        for (Waiter w = (Waiter) WAITERS.getAndSet(this, Waiter.DONE); w != null && w != Waiter.DONE; w = w.next) {
+            LockSupport.unpark(w.thread);
+        }
+        return true;
+    }
+
+    // ---- observing (any thread) ----
+
+    @Override
+    public T get() {
+        int s = state;
+        if (s == RUNNING) {
+            s = awaitDone();
+        }
+        switch (s) {
+            case SUCCESS:
+                return result;
+            case FAILED:
+                observed = true;
+                throw new IllegalStateException("subtask '" + name() + "' failed: " + exception, exception);
+            default:
+                throw new CancellationException("subtask '" + name() + "' was cancelled");
+        }
+    }
+
+    private int awaitDone() {
+        if (Thread.currentThread() == thread()) {
+            throw new IllegalStateException("subtask '" + name() + "' cannot wait for its own result");
+        }
+        Waiter me = new Waiter(Thread.currentThread());
+        for (;;) {
+            Waiter head = waiters;
+            if (head == Waiter.DONE) {
+                break;
+            }
+            me.next = head;
+            if (WAITERS.compareAndSet(this, head, me)) {
+                break;
+            }
+        }
+        int s;
+        while ((s = state) == RUNNING) {
+            LockSupport.park(this);
+            if (Thread.interrupted() && state == RUNNING) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for subtask '" + name() + "'");
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public State state() {
+        int s = state;
+        if (s == FAILED) {
+            observed = true;
+        }
+        return STATES[s];
+    }
+
+    @Override
+    public Throwable exception() {
+        if (state != FAILED) {
+            return null;
+        }
+        observed = true;
+        return exception;
+    }
+
+    boolean isFailed() {
+        return state == FAILED;
+    }
+
+    boolean isRunning() {
+        return state == RUNNING;
+    }
+
+    boolean observed() {
+        return observed;
+    }
+
+    void markObserved() {
+        observed = true;
+    }
+
+    Throwable failure() {
+        return exception;
+    }
+
+    T result() {
+        return result;
+    }
+
+    @Override
+    public Object scope() {
+        return scope;
+    }
+
+    @Override
+    public String scopeName() {
+        return scope.name();
+    }
+
+    // ---- WaitPoint: a thread parked in get() waits for this subtask's thread ----
+
+    @Override
+    public String describe() {
+        return "result of subtask '" + name() + "'";
+    }
+
+    @Override
+    public List<Thread> owners() {
+        Thread t = thread();
+        return state == RUNNING && t != null ? List.of(t) : List.of();
+    }
+
+    @Override
+    public String toString() {
+        return "Subtask[" + name() + ", " + STATES[state] + "]";
+    }
+
+    private static final class Waiter {
+        static final Waiter DONE = new Waiter(null);
+        final Thread thread;
+        Waiter next;
+
+        Waiter(Thread thread) {
+            this.thread = thread;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.weft.impl.task;
+
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * One task run by a {@link TaskFactoryImpl}: the single place where Weft runs user code on a thread
+ * it started. It registers the thread, restores carried context, runs {@link #body()}, classifies
+ * how it ended, and deregisters.
+ *
+ * <p>Outcome rules, applied exactly once per run: a task that returns calls {@link #succeeded()};
+ * one that was cancelled before it began, or that ends by {@link CancellationException}, or by an
+ * interrupt while {@link #cancelRequested()} holds, calls {@link #cancelled(Throwable)}; any other
+ * throwable calls {@link #failed(Throwable)} (by default: the factory's failure handler). A
+ * {@link VirtualMachineError} is handed on like any failure and then rethrown, so that it reaches
+ * the thread's uncaught-exception handler. {@link #finished()} runs last, after the thread has left
+ * the registry: whoever waits for it may rely on the outcome being recorded and on no code of the
+ * task running any more.
+ *
+ * <p>Visibility: {@link #bind} happens before {@link Thread#start()}, which happens before
+ * {@link #run()}; so the fields set there need no volatile.
+ */
+public abstract class ManagedTask implements Runnable {
+    private final TaskFactoryImpl factory;
+    private final Object[] context;
+    private Thread thread;
+    private String name;
+    private volatile long startNanos;
+    private volatile boolean cancelled;
+
+    protected ManagedTask(TaskFactoryImpl factory) {
+        this.factory = factory;
+        this.context = factory.capture();
+    }
+
+    final void bind(Thread thread, String name) {
+        this.thread = thread;
+        this.name = name;
+    }
+
+    /** @return the thread this task runs on */
+    public final Thread thread() {
+        return thread;
+    }
+
+    /** @return the task's name, which is also its thread's name */
+    public final String name() {
+        return name;
+    }
+
+    /** @return the factory that runs this task */
+    public final TaskFactoryImpl factory() {
+        return factory;
+    }
+
+    /** @return {@link System#nanoTime()} when the task began, or 0 before */
+    public final long startNanos() {
+        return startNanos;
+    }
+
+    /** @return the scope this task belongs to, or {@code null}; for reports and the deadlock detector */
+    public Object scope() {
+        return null;
+    }
+
+    /** @return the scope's name for failure reports, or {@code null} */
+    public String scopeName() {
+        return null;
+    }
+
+    /** Asks the task to stop: marks it cancelled, then interrupts its thread. Idempotent. */
+    public final void cancel() {
+        cancelled = true;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    /** @return whether this task, or what it belongs to, was asked to stop */
+    protected boolean cancelRequested() {
+        return cancelled;
+    }
+
+    /** The task's work. */
+    protected abstract void body() throws Exception;
+
+    /** The body returned normally. */
+    protected void succeeded() {}
+
+    /** The body threw a real failure. The default reports it to the factory's handler. */
+    protected void failed(Throwable failure) {
+        factory.report(this, failure);
+    }
+
+    /** The task was cancelled, before it began ({@code cause} is {@code null}) or while it ran. */
+    protected void cancelled(Throwable cause) {}
+
+    /** Runs last, after the thread has left the registry. */
+    protected void finished() {}
+
+    @Override
+    public final void run() {
+        Thread self = Thread.currentThread();
+        if (thread == null) {
+            bind(self, self.getName());
+        }
+        startNanos = System.nanoTime();
+        ThreadRegistry registry = ThreadRegistry.instance();
+        registry.add(this);
+        factory.entered();
+        Throwable fatal = null;
+        try {
+            if (cancelRequested()) {
+                cancelled(null);
+            } else {
+                runBodyInContext();
+                succeeded();
+            }
+        } catch (Throwable t) {
+            if (isCancellation(t)) {
+                cancelled(t);
+            } else {
+                failed(t);
+            }
+            if (t instanceof VirtualMachineError) {
+                fatal = t;
+            }
+        } finally {
+            registry.remove(this);
+            factory.exited();
+            finished();
+        }
+        if (fatal != null) {
+            throw (VirtualMachineError) fatal;
+        }
+    }
+
+    private void runBodyInContext() throws Exception {
+        if (context == null) {
+            body();
+            return;
+        }
+        AutoCloseable[] restored = factory.restore(context);
+        try {
+            body();
+        } finally {
+            TaskFactoryImpl.undo(restored);
+        }
+    }
+
+    /**
+     * Cancellation, not failure: a {@link CancellationException} always; an interrupt-shaped
+     * exception (or any throwable while the interrupt status is set) only when the task was asked
+     * to stop.
+     */
+    private boolean isCancellation(Throwable t) {
+        if (t instanceof CancellationException) {
+            return true;
+        }
+        if (!cancelRequested()) {
+            return false;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
+                    || c instanceof InterruptedIOException) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return name == null ? super.toString() : name;
+    }
+}

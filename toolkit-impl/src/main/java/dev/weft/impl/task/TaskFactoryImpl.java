@@ -1,0 +1,179 @@
+package dev.weft.impl.task;
+
+import dev.weft.ContextCarrier;
+import dev.weft.Failure;
+import dev.weft.TaskFactory;
+import dev.weft.spi.Checks;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The one way Weft starts threads. Scopes, executors and queues all create their threads here, so
+ * naming, failure capture, context carrying and registration are the same everywhere.
+ *
+ * <p>Thread safety: immutable configuration; the name counter and the running count are atomic.
+ * The failure handler may be called from many threads at once.
+ */
+public final class TaskFactoryImpl implements TaskFactory {
+    private static final System.Logger LOG = System.getLogger("dev.weft");
+    /** Thread-safe, so one serves every virtual-thread factory. */
+    private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+
+    private final String name;
+    private final String prefix;
+    private final ThreadFactory threads;
+    private final Consumer<? super Failure> handler;
+    private final ContextCarrier<Object>[] carriers;
+    private final AtomicLong counter = new AtomicLong();
+    private final LongAdder running = new LongAdder();
+
+    TaskFactoryImpl(String name, boolean virtual, boolean daemon, Consumer<? super Failure> handler,
+                    List<ContextCarrier<?>> carriers) {
+        this.name = name;
+        this.prefix = name + "-";
+        this.threads = virtual ? VIRTUAL : Thread.ofPlatform().daemon(daemon).factory();
+        this.handler = handler == null ? TaskFactoryImpl::log : handler;
+        @SuppressWarnings("unchecked")
+        ContextCarrier<Object>[] array = carriers.toArray(new ContextCarrier[0]);
+        this.carriers = array;
+    }
+
+    /** A virtual-thread factory with the default handler and the globally installed carriers. */
+    public static TaskFactoryImpl of(String name) {
+        return new TaskFactoryBuilderImpl(name).build();
+    }
+
+    /** A platform daemon-thread factory, for Weft's own housekeeping threads (timers, shutdown). */
+    public static TaskFactoryImpl daemonPlatform(String name) {
+        return new TaskFactoryBuilderImpl(name).platform(true).build();
+    }
+
+    /** @return {@code factory} as Weft's implementation, or a Weft factory that reports through it */
+    public static TaskFactoryImpl adopt(TaskFactory factory) {
+        Checks.notNull("factory", factory);
+        if (factory instanceof TaskFactoryImpl impl) {
+            return impl;
+        }
+        throw new IllegalArgumentException("factory must be built by Weft.tasks(..), was " + factory.getClass().getName());
+    }
+
+    /** Creates an unstarted thread for {@code task}, named {@code name-N}. */
+    public Thread newThread(ManagedTask task) {
+        String threadName = prefix + counter.incrementAndGet();
+        Thread t = threads.newThread(task);
+        t.setName(threadName);
+        task.bind(t, threadName);
+        return t;
+    }
+
+    /** Creates and starts a thread for {@code task}. */
+    public Thread start(ManagedTask task) {
+        Thread t = newThread(task);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public Thread newThread(Runnable task) {
+        return newThread(new PlainTask(this, Checks.notNull("task", task)));
+    }
+
+    @Override
+    public Thread start(Runnable task) {
+        Thread t = newThread(task);
+        t.start();
+        return t;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int running() {
+        return running.intValue();
+    }
+
+    void entered() {
+        running.increment();
+    }
+
+    void exited() {
+        running.decrement();
+    }
+
+    /** Hands a failure of {@code task} to the handler; a handler that throws is logged, never propagated. */
+    public void report(ManagedTask task, Throwable failure) {
+        Thread t = task.thread() != null ? task.thread() : Thread.currentThread();
+        report(new Failure(task.name() != null ? task.name() : t.getName(), t, failure, task.scopeName()));
+    }
+
+    /** Hands {@code failure} to the handler; a handler that throws is logged, never propagated. */
+    public void report(Failure failure) {
+        try {
+            handler.accept(failure);
+        } catch (Throwable handlerFailure) {
+            handlerFailure.addSuppressed(failure.throwable());
+            LOG.log(System.Logger.Level.ERROR, "failure handler of task factory '" + name + "' threw while handling a failure of "
+                    + failure.taskName(), handlerFailure);
+        }
+    }
+
+    private static void log(Failure failure) {
+        StringBuilder msg = new StringBuilder("task '").append(failure.taskName()).append('\'');
+        if (failure.scope() != null) {
+            msg.append(" of scope '").append(failure.scope()).append('\'');
+        }
+        msg.append(" failed");
+        LOG.log(System.Logger.Level.ERROR, msg.toString(), failure.throwable());
+    }
+
+    /** @return what each carrier captured on the calling thread, or {@code null} when there are no carriers */
+    Object[] capture() {
+        if (carriers.length == 0) {
+            return null;
+        }
+        Object[] captured = new Object[carriers.length];
+        for (int i = 0; i < carriers.length; i++) {
+            captured[i] = carriers[i].capture();
+        }
+        return captured;
+    }
+
+    /** Restores every captured value in order; undoes what was restored if one fails. */
+    AutoCloseable[] restore(Object[] captured) {
+        AutoCloseable[] restored = new AutoCloseable[carriers.length];
+        int i = 0;
+        try {
+            for (; i < carriers.length; i++) {
+                restored[i] = carriers[i].restore(captured[i]);
+            }
+            return restored;
+        } catch (RuntimeException | Error e) {
+            undo(restored);
+            throw e;
+        }
+    }
+
+    /** Undoes restorations in reverse order; one that throws does not stop the others. */
+    static void undo(AutoCloseable[] restored) {
+        for (int i = restored.length - 1; i >= 0; i--) {
+            if (restored[i] != null) {
+                try {
+                    restored[i].close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "a context carrier failed to undo its restore", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TaskFactory[" + name + ", running=" + running() + "]";
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * The implementation of Weft. Users compile against module {@code dev.weft}; this module provides
+ * {@link dev.weft.spi.WeftProvider}.
+ */
+module dev.weft.impl {
+    requires transitive dev.weft;
+    requires java.management;
+    requires jdk.management;
+    requires java.logging;
+
+    uses dev.weft.ContextCarrier;
+
+    provides dev.weft.spi.WeftProvider with dev.weft.impl.WeftProviderImpl;
+
+}
