@@ -1,10 +1,42 @@
 package dev.weft.samples;
 
-/** The tour of Weft: each chapter is a small program a user can copy from. */
+import dev.weft.samples.tour.Chapter;
+import java.util.List;
+
+/**
+ * The tour of Weft: each chapter is a small program a user can copy from, run in order.
+ *
+ * <pre>
+ * ./weft tour             every chapter
+ * ./weft tour scopes      chapters whose id contains "scopes"
+ * java -jar weft-samples.jar --smoke   a fast run for CI: same code paths, smaller numbers
+ * </pre>
+ */
 public final class Tour {
     private Tour() {}
 
+    /** The chapters, in reading order. Each capability adds its own. */
+    static List<Chapter> chapters() {
+        return List.of(
+        );
+    }
+
     public static void main(String[] args) throws Exception {
-        System.out.println("Weft tour");
+        boolean smoke = List.of(args).contains("--smoke");
+        String filter = List.of(args).stream().filter(a -> !a.startsWith("--")).findFirst().orElse("");
+        System.out.println("Weft: a tour of virtual-thread concurrency on Java " + Runtime.version().feature()
+                + (smoke ? " (smoke run)" : ""));
+        int n = 0;
+        for (Chapter chapter : chapters()) {
+            if (!chapter.id().contains(filter)) {
+                continue;
+            }
+            n++;
+            System.out.println();
+            System.out.println("== " + n + ". " + chapter.title() + " ==");
+            chapter.run(smoke);
+        }
+        System.out.println();
+        System.out.println("Tour done: " + n + " chapter(s).");
     }
 }
