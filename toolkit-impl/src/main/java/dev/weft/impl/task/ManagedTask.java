@@ -152,8 +152,9 @@ public abstract class ManagedTask implements Runnable {
 
     /**
      * Cancellation, not failure: a {@link CancellationException} always; an interrupt-shaped
-     * exception (or any throwable while the interrupt status is set) only when the task was asked
-     * to stop.
+     * exception (in the cause chain) only when the task was asked to stop. Any other throwable is a
+     * real failure even if the interrupt status is set: a failure racing a cancellation must not be
+     * mistaken for it and lost.
      */
     private boolean isCancellation(Throwable t) {
         if (t instanceof CancellationException) {
@@ -161,9 +162,6 @@ public abstract class ManagedTask implements Runnable {
         }
         if (!cancelRequested()) {
             return false;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            return true;
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InterruptedException || c instanceof ClosedByInterruptException
