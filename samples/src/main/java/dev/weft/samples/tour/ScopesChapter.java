@@ -61,7 +61,7 @@ public final class ScopesChapter implements Chapter {
      * fallback for each piece that did not.
      */
     private void assemblePage() throws InterruptedException {
-        Duration deadline = units(4);
+        Duration deadline = units(6);
         System.out.println("-- a product page: 4 calls, deadline " + deadline.toMillis() + " ms, collect-all --");
         Map<String, Subtask<String>> calls = new LinkedHashMap<>();
         ScopeBuilder builder = Weft.scope("page").collectAll().deadline(deadline);
@@ -71,7 +71,7 @@ public final class ScopesChapter implements Chapter {
             calls.put("user", scope.fork(() -> call(1, "Ada Lovelace")));
             calls.put("cart", scope.fork(() -> call(2, "3 items, 42.50 EUR")));
             calls.put("recommendations", scope.fork(() -> failingCall(1, new IOException("recommendation service: 503 Service Unavailable"))));
-            calls.put("ads", scope.fork(() -> call(40, "an ad")));   // far past the deadline
+            calls.put("ads", scope.fork(() -> call(60, "an ad")));   // far past the deadline
             scope.join();
         } catch (ScopeTimeoutException e) {
             // join() threw at the deadline; close() (end of the try) then waited for the cancelled call to end.
@@ -99,8 +99,8 @@ public final class ScopesChapter implements Chapter {
         Map<String, Subtask<String>> calls = new LinkedHashMap<>();
         openedAt = System.nanoTime();
         try (Scope scope = Weft.scope("checkout").open()) {
-            calls.put("user", scope.fork(() -> call(2, "Ada Lovelace")));
-            calls.put("cart", scope.fork(() -> call(3, "3 items, 42.50 EUR")));
+            calls.put("user", scope.fork(() -> call(4, "Ada Lovelace")));
+            calls.put("cart", scope.fork(() -> call(5, "3 items, 42.50 EUR")));
             calls.put("payment", scope.fork(() -> failingCall(1, new IllegalStateException("card declined"))));
             scope.join();
             System.out.println("  (not reached: join() throws)");
@@ -119,7 +119,7 @@ public final class ScopesChapter implements Chapter {
         System.out.println();
         System.out.println("-- all: every result, in the order given; any: the first success --");
         openedAt = System.nanoTime();
-        List<String> prices = Weft.scope("prices").deadline(units(5)).all(List.<Callable<String>>of(
+        List<String> prices = Weft.scope("prices").deadline(units(20)).all(List.<Callable<String>>of(
                 () -> call(2, "book 12.00"),
                 () -> call(1, "pen 1.50"),
                 () -> call(3, "lamp 30.00")));
@@ -133,7 +133,7 @@ public final class ScopesChapter implements Chapter {
                 .build();
         openedAt = System.nanoTime();
         String quote = Weft.scope("quotes").tasks(quoteTasks).any(List.<Callable<String>>of(
-                () -> call(3, "quote from mirror A"),
+                () -> call(6, "quote from mirror A"),
                 () -> call(1, "quote from mirror B"),
                 () -> failingCall(0, new IOException("mirror C refused"))));
         System.out.println("  any  -> " + quote + " in ~" + round(elapsedMillis())
