@@ -1,6 +1,9 @@
 package dev.weft.samples;
 
 import dev.weft.samples.tour.Chapter;
+import dev.weft.samples.tour.ContextChapter;
+import dev.weft.samples.tour.ScopesChapter;
+import dev.weft.samples.tour.TasksChapter;
 import java.util.List;
 
 /**
@@ -18,6 +21,9 @@ public final class Tour {
     /** The chapters, in reading order. Each capability adds its own. */
     static List<Chapter> chapters() {
         return List.of(
+                new ScopesChapter(),
+                new TasksChapter(),
+                new ContextChapter()
         );
     }
 
