@@ -26,6 +26,7 @@ public final class ScopeBuilderImpl implements ScopeBuilder {
     private boolean failFast = true;
     private Duration timeout;
     private int maxConcurrency;
+    private TaskFactoryImpl userFactory;
     private TaskFactoryImpl factory;
     private final List<ContextCarrier<?>> carriers = new ArrayList<>();
     private boolean detectDeadlocks = true;
@@ -60,7 +61,8 @@ public final class ScopeBuilderImpl implements ScopeBuilder {
 
     @Override
     public ScopeBuilder tasks(TaskFactory factory) {
-        this.factory = TaskFactoryImpl.adopt(factory);
+        this.userFactory = TaskFactoryImpl.adopt(factory);
+        this.factory = null;
         return this;
     }
 
@@ -77,10 +79,15 @@ public final class ScopeBuilderImpl implements ScopeBuilder {
         return this;
     }
 
-    /** One factory per builder: scopes opened from one builder share thread numbering. */
+    /**
+     * One factory per builder, so scopes opened from one builder share thread numbering: the user's
+     * (with the builder's carriers added to it), or one named after the scope.
+     */
     private TaskFactoryImpl factory() {
         if (factory == null) {
-            factory = new TaskFactoryBuilderImpl(name).carryAll(carriers).build();
+            factory = userFactory != null
+                    ? userFactory.carrying(carriers)
+                    : new TaskFactoryBuilderImpl(name).carryAll(carriers).build();
         }
         return factory;
     }
@@ -143,6 +150,7 @@ public final class ScopeBuilderImpl implements ScopeBuilder {
             scope.join();
             SubtaskImpl<?> winner = scope.winner();
             if (winner != null) {
+                scope.markFailuresObserved(); // the caller asked for one success: the losers' failures are expected
                 @SuppressWarnings("unchecked")
                 T result = (T) winner.result();
                 return result;

@@ -84,6 +84,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile SubtaskImpl<?> winner;
     private volatile Thread waiter;
     private volatile int phase;
+    private volatile List<String> timedOut = List.of();
     private final ScheduledFuture<?> timer;
 
     private ScopeImpl(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
@@ -104,7 +105,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
             deadline = parent.deadlineNanos;
         }
         this.deadlineNanos = deadline;
-        this.timeout = deadline == 0 ? null : Duration.ofNanos(Math.max(0, deadline - now));
+        this.timeout = deadline == 0 ? null : Duration.ofMillis(Math.max(0, (deadline - now) / 1_000_000));
         this.timer = deadline == 0 ? null : WeftTimer.at(deadline, this::deadlinePassed);
     }
 
@@ -134,11 +135,10 @@ public final class ScopeImpl implements Scope, WaitPoint {
         checkMayFork();
         SubtaskImpl<T> subtask = new SubtaskImpl<>(this, task);
         if (isCancelled() || deadlineReachedAtFork()) {
-            subtask.cancelBeforeStart();
-            return subtask;
+            return neverRun(subtask);
         }
         if (limit != null && !acquirePermit(subtask)) {
-            return subtask;
+            return neverRun(subtask);
         }
         active.incrementAndGet();
         Thread thread = factory.newThread(subtask);
@@ -161,6 +161,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
             task.run();
             return null;
         });
+    }
+
+    private <T> SubtaskImpl<T> neverRun(SubtaskImpl<T> subtask) {
+        factory.nameOnly(subtask);
+        subtask.cancelBeforeStart();
+        return subtask;
     }
 
     private void checkMayFork() {
@@ -193,12 +199,10 @@ public final class ScopeImpl implements Scope, WaitPoint {
             limit.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            subtask.cancelBeforeStart();
             throw new CancellationException("interrupted while waiting for a concurrency permit of scope '" + name + "'");
         }
         if (isCancelled()) {
             limit.release();
-            subtask.cancelBeforeStart();
             return false;
         }
         return true;
@@ -237,6 +241,11 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     private void deadlinePassed() {
         if (active.get() > 0) {
+            List<String> unfinished = new ArrayList<>();
+            for (SubtaskImpl<?> s : live) {
+                unfinished.add(s.name());
+            }
+            timedOut = unfinished;
             cancel(TIMEOUT);
         }
     }
@@ -384,6 +393,14 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
     }
 
+    void markFailuresObserved() {
+        SubtaskImpl<?> first = firstFailure;
+        if (first != null) {
+            first.markObserved();
+        }
+        laterFailures.forEach(SubtaskImpl::markObserved);
+    }
+
     private void reportUnobservedFailures() {
         SubtaskImpl<?> first = firstFailure;
         if (first != null && !first.observed()) {
@@ -447,14 +464,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
     }
 
     private ScopeTimeoutException timeoutException() {
-        List<String> unfinished = new ArrayList<>();
-        for (SubtaskImpl<?> s : live) {
-            if (unfinished.size() < 8) {
-                unfinished.add(s.name());
-            }
-        }
+        List<String> unfinished = timedOut;
+        String which = unfinished.isEmpty() ? "its unfinished subtasks"
+                : unfinished.size() <= 8 ? String.join(", ", unfinished)
+                : String.join(", ", unfinished.subList(0, 8)) + " and " + (unfinished.size() - 8) + " more";
         ScopeTimeoutException e = new ScopeTimeoutException(name, timeout,
-                "scope '" + name + "' timed out after " + timeout + "; cancelled " + (unfinished.isEmpty() ? "its subtasks" : unfinished));
+                "scope '" + name + "' timed out after " + timeout.toMillis() + " ms; cancelled " + which);
         SubtaskImpl<?> first = firstFailure;
         if (first != null) {
             first.markObserved();

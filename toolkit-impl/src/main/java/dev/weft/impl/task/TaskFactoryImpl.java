@@ -27,18 +27,45 @@ public final class TaskFactoryImpl implements TaskFactory {
     private final ThreadFactory threads;
     private final Consumer<? super Failure> handler;
     private final ContextCarrier<Object>[] carriers;
-    private final AtomicLong counter = new AtomicLong();
-    private final LongAdder running = new LongAdder();
+    private final AtomicLong counter;
+    private final LongAdder running;
 
     TaskFactoryImpl(String name, boolean virtual, boolean daemon, Consumer<? super Failure> handler,
                     List<ContextCarrier<?>> carriers) {
+        this(name, virtual ? VIRTUAL : Thread.ofPlatform().daemon(daemon).factory(),
+                handler == null ? TaskFactoryImpl::log : handler, carriers, new AtomicLong(), new LongAdder());
+    }
+
+    private TaskFactoryImpl(String name, ThreadFactory threads, Consumer<? super Failure> handler,
+                            List<ContextCarrier<?>> carriers, AtomicLong counter, LongAdder running) {
         this.name = name;
         this.prefix = name + "-";
-        this.threads = virtual ? VIRTUAL : Thread.ofPlatform().daemon(daemon).factory();
-        this.handler = handler == null ? TaskFactoryImpl::log : handler;
+        this.threads = threads;
+        this.handler = handler;
         @SuppressWarnings("unchecked")
         ContextCarrier<Object>[] array = carriers.toArray(new ContextCarrier[0]);
         this.carriers = array;
+        this.counter = counter;
+        this.running = running;
+    }
+
+    /**
+     * @return this factory with {@code more} carriers added: the same name, numbering, threads,
+     *         handler and running count (a view, not a second factory)
+     */
+    public TaskFactoryImpl carrying(List<ContextCarrier<?>> more) {
+        List<ContextCarrier<?>> all = new java.util.ArrayList<>(List.of(carriers));
+        for (ContextCarrier<?> c : more) {
+            if (!all.contains(c)) {
+                all.add(c);
+            }
+        }
+        return all.size() == carriers.length ? this : new TaskFactoryImpl(name, threads, handler, all, counter, running);
+    }
+
+    /** Names a task that will never run (so reports can still say which one it was). */
+    public void nameOnly(ManagedTask task) {
+        task.bind(null, prefix + counter.incrementAndGet());
     }
 
     /** A virtual-thread factory with the default handler and the globally installed carriers. */
