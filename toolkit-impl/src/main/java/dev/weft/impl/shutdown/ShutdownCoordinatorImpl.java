@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * phase may use the time left divided by the number of non-empty phases left, so a phase that
  * finishes early leaves its time to the next. An action still running when its phase's time is up
  * is reported with its stack (stderr and {@link System.Logger}), interrupted and left behind: the
- * next phase starts anyway. Actions that want to finish within their share (queues do) read
+ * next phase starts anyway. The phases share the deadline less a small reserve (a tenth, at most
+ * half a second) kept for that report. Actions that want to finish within their share (queues do) read
  * {@link #timeLeftInPhase()}.
  *
  * <p>With {@code haltWhenStuck(true)} a watchdog thread, armed when the hook begins, halts the JVM
@@ -145,10 +146,11 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
         if (!started.compareAndSet(false, true)) {
             return List.of();
         }
-        long deadline = System.nanoTime() + deadlineNanos;
+        long start = System.nanoTime();
         if (haltWhenStuck && jvmWide) {
-            armHaltWatchdog(deadline);
+            armHaltWatchdog(start + deadlineNanos);
         }
+        long deadline = start + deadlineNanos - reportReserve(deadlineNanos);
         ShutdownPhase[] phases = ShutdownPhase.values();
         List<List<Action>> taken = new ArrayList<>(phases.length);
         for (ShutdownPhase phase : phases) {
@@ -166,6 +168,11 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
             stuck.addAll(runPhase(phases[i], phase, end));
         }
         return stuck;
+    }
+
+    /** The end of the deadline kept back from the phases, so what did not finish is reported before a halt. */
+    static long reportReserve(long deadlineNanos) {
+        return Math.min(deadlineNanos / 10, TimeUnit.MILLISECONDS.toNanos(500));
     }
 
     private static int nonEmptyFrom(List<List<Action>> taken, int from) {
