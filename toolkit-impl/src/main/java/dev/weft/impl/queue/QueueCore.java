@@ -64,6 +64,8 @@ final class QueueCore<T> {
     static final long FORCE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** A consumer that dies this many times in a row without handling an item is given up. */
     private static final int MAX_DEATHS_WITHOUT_PROGRESS = 3;
+    /** Bounded: an empty queue costs at most this many yields before the consumer parks. */
+    private static final int YIELDS_BEFORE_PARK = 2;
 
     private static final VarHandle CURSOR;
     private static final VarHandle HANDED;
@@ -482,7 +484,7 @@ final class QueueCore<T> {
      * @return {@code true} when items wait; {@code false} when the consumer should end
      */
     private boolean awaitItemsLocked() {
-        for (;;) {
+        for (int yields = 0; ; yields++) {
             if (forced) {
                 return false;
             }
@@ -491,6 +493,16 @@ final class QueueCore<T> {
             }
             if (closed) {
                 return false;
+            }
+            if (yields < YIELDS_BEFORE_PARK) {
+                // Let producers that share our carrier run once before paying for a park and an unpark.
+                lock.unlock();
+                try {
+                    Thread.yield();
+                } finally {
+                    lock.lock();
+                }
+                continue;
             }
             consumerIdle = true;
             lock.unlock();
