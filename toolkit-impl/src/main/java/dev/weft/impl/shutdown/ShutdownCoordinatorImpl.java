@@ -13,21 +13,32 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one JVM shutdown hook for everything Weft owns.
  *
  * <p>Phases run in {@link ShutdownPhase} order; the actions of one phase run in parallel, each on its
- * own platform daemon thread (a user action may block or pin; it must not starve the others). Each
- * phase may use the time left divided by the number of phases left, so a phase that finishes early
- * leaves its time to the next. Actions still running when their phase's time is up are interrupted,
- * reported with their stacks, and left behind: the next phase starts anyway.
+ * own platform daemon thread (a user action may block or pin; it must not starve the others, and a
+ * daemon thread left behind cannot keep the JVM alive). The deadline is one budget for all phases: a
+ * phase may use the time left divided by the number of non-empty phases left, so a phase that
+ * finishes early leaves its time to the next. An action still running when its phase's time is up
+ * is reported with its stack (stderr and {@link System.Logger}), interrupted and left behind: the
+ * next phase starts anyway. The phases share the deadline less a small reserve (a tenth, at most
+ * half a second) kept for that report. Actions that want to finish within their share (queues do) read
+ * {@link #timeLeftInPhase()}.
+ *
+ * <p>With {@code haltWhenStuck(true)} a watchdog thread, armed when the hook begins, halts the JVM
+ * at the deadline if it is still alive then — whoever hangs, Weft's actions or another library's
+ * hook. A JVM whose hooks all finish exits on its own before that.
  *
  * <p>Invariants: the hook is installed once, on the first registration ({@code hookInstalled});
- * {@code started} flips once, when the hook begins; a registration made after that runs at once on
- * the registering thread, since the hook may already be past its phase. Registrations live in
- * concurrent queues, so registering never blocks and the hook sees every registration made before
- * it began.
+ * {@code started} flips once, when the hook begins. A registration added before {@code started}
+ * flips is run by the hook or (when it raced with the start and the hook had already taken its
+ * phase) by the registering thread, exactly once: whoever removes it from its queue runs it.
+ * Registering after the start runs the action at once on the registering thread. Registrations
+ * live in concurrent queues, so registering never blocks. Visibility: {@code deadlineNanos},
+ * {@code haltWhenStuck} and {@code phaseDeadline} are volatile; the action queues are concurrent.
  */
 public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
     private static final System.Logger LOG = System.getLogger("dev.weft.shutdown");
@@ -40,6 +51,8 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
     private final TaskFactoryImpl threads = TaskFactoryImpl.daemonPlatform("weft-shutdown");
     private volatile long deadlineNanos = TimeUnit.SECONDS.toNanos(30);
     private volatile boolean haltWhenStuck;
+    /** {@link System#nanoTime()} at which the running phase's share ends; 0 before the shutdown. */
+    private volatile long phaseDeadline;
 
     ShutdownCoordinatorImpl(boolean jvmWide) {
         this.jvmWide = jvmWide;
@@ -53,8 +66,8 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
         return INSTANCE;
     }
 
-    /** @return a coordinator that installs no hook; {@link #runNow()} runs it (for tests) */
-    static ShutdownCoordinatorImpl detached() {
+    /** @return a coordinator that installs no hook and never halts; {@link #runNow()} runs it (for tests) */
+    public static ShutdownCoordinatorImpl detached() {
         return new ShutdownCoordinatorImpl(false);
     }
 
@@ -80,25 +93,38 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
             runLate(a);
             return () -> {};
         }
-        actions.get(phase).add(a);
+        ConcurrentLinkedQueue<Action> queue = actions.get(phase);
+        queue.add(a);
         installHookOnce();
-        if (started.get() && actions.get(phase).remove(a)) {
-            runLate(a); // the hook began between our check and our add, and may have missed us
+        if (started.get() && queue.remove(a)) {
+            runLate(a); // the hook began while we registered and may have taken this phase already
         }
-        return () -> actions.get(phase).remove(a);
+        return () -> queue.remove(a);
     }
 
-    private void runLate(Action a) {
-        try {
-            a.action.run();
-        } catch (RuntimeException | Error e) {
-            LOG.log(System.Logger.Level.ERROR, "shutdown action '" + a.name + "' failed", e);
-        }
+    /**
+     * @return the time left in the running shutdown phase; before the shutdown, the whole deadline.
+     *         Never negative.
+     */
+    public Duration timeLeftInPhase() {
+        long end = phaseDeadline;
+        long left = end == 0 ? deadlineNanos : end - System.nanoTime();
+        return Duration.ofNanos(Math.max(0, left));
     }
 
     @Override
     public boolean isShuttingDown() {
         return started.get();
+    }
+
+    private void runLate(Action a) {
+        try {
+            a.action.run();
+        } catch (Throwable t) {
+            String msg = "Weft shutdown: action '" + a.name + "' of phase " + a.phase + " failed: " + t;
+            System.err.println(msg);
+            LOG.log(System.Logger.Level.ERROR, msg, t);
+        }
     }
 
     private void installHookOnce() {
@@ -114,32 +140,49 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
     /**
      * Runs every phase now, once; later calls return an empty list at once.
      *
-     * @return the actions that did not finish in time
+     * @return the threads of the actions that did not finish in time
      */
     public List<StuckThread> runNow() {
         if (!started.compareAndSet(false, true)) {
             return List.of();
         }
-        long deadline = System.nanoTime() + deadlineNanos;
-        List<StuckThread> stuck = new ArrayList<>();
+        long start = System.nanoTime();
+        if (haltWhenStuck && jvmWide) {
+            armHaltWatchdog(start + deadlineNanos);
+        }
+        long deadline = start + deadlineNanos - reportReserve(deadlineNanos);
         ShutdownPhase[] phases = ShutdownPhase.values();
+        List<List<Action>> taken = new ArrayList<>(phases.length);
+        for (ShutdownPhase phase : phases) {
+            taken.add(drain(actions.get(phase)));
+        }
+        List<StuckThread> stuck = new ArrayList<>();
         for (int i = 0; i < phases.length; i++) {
-            List<Action> phase = drain(actions.get(phases[i]));
+            List<Action> phase = taken.get(i);
             if (phase.isEmpty()) {
                 continue;
             }
-            long share = Math.max(0, (deadline - System.nanoTime()) / (phases.length - i));
-            stuck.addAll(runPhase(phases[i], phase, System.nanoTime() + share));
-        }
-        if (!stuck.isEmpty()) {
-            reportStuck(stuck);
-            if (haltWhenStuck && jvmWide) {
-                Runtime.getRuntime().halt(1);
-            }
-        } else if (haltWhenStuck && jvmWide) {
-            armHaltWatchdog(deadline);
+            long share = Math.max(0, (deadline - System.nanoTime()) / nonEmptyFrom(taken, i));
+            long end = System.nanoTime() + share;
+            phaseDeadline = end;
+            stuck.addAll(runPhase(phases[i], phase, end));
         }
         return stuck;
+    }
+
+    /** The end of the deadline kept back from the phases, so what did not finish is reported before a halt. */
+    static long reportReserve(long deadlineNanos) {
+        return Math.min(deadlineNanos / 10, TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    private static int nonEmptyFrom(List<List<Action>> taken, int from) {
+        int n = 0;
+        for (int i = from; i < taken.size(); i++) {
+            if (!taken.get(i).isEmpty()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static List<Action> drain(ConcurrentLinkedQueue<Action> queue) {
@@ -150,20 +193,28 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
         return out;
     }
 
-    private List<StuckThread> runPhase(ShutdownPhase phase, List<Action> phaseActions, long phaseDeadline) {
+    private List<StuckThread> runPhase(ShutdownPhase phase, List<Action> phaseActions, long phaseEnd) {
         List<Thread> running = new ArrayList<>(phaseActions.size());
         for (Action a : phaseActions) {
             running.add(threads.start(() -> runLate(a)));
         }
         List<StuckThread> stuck = new ArrayList<>();
+        StringBuilder report = new StringBuilder();
         for (int i = 0; i < running.size(); i++) {
             Thread t = running.get(i);
-            if (!joinUntil(t, phaseDeadline)) {
-                stuck.add(StuckThreads.of(t));
+            if (!joinUntil(t, phaseEnd)) {
+                StuckThread s = StuckThreads.of(t);
                 t.interrupt();
-                LOG.log(System.Logger.Level.WARNING, "shutdown action '" + phaseActions.get(i).name + "' of phase "
-                        + phase + " did not finish in time");
+                stuck.add(s);
+                Action a = phaseActions.get(i);
+                report.append("\naction '").append(a.name).append("' is still running on ").append(s.describe());
             }
+        }
+        if (!stuck.isEmpty()) {
+            String msg = "Weft shutdown: " + stuck.size() + " action(s) of phase " + phase
+                    + " did not finish within the phase's share of the deadline; interrupted and left behind:" + report;
+            System.err.println(msg);
+            LOG.log(System.Logger.Level.ERROR, msg);
         }
         return stuck;
     }
@@ -189,27 +240,25 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
         }
     }
 
-    private static void reportStuck(List<StuckThread> stuck) {
-        StringBuilder msg = new StringBuilder("Weft shutdown: ").append(stuck.size())
-                .append(" action(s) did not finish before the deadline:");
-        for (StuckThread t : stuck) {
-            msg.append('\n').append(t.describe());
-        }
-        System.err.println(msg);
-        LOG.log(System.Logger.Level.ERROR, msg.toString());
-    }
-
-    /** Other hooks (not Weft's) may hang: a daemon thread halts the JVM if it is still alive at the deadline. */
+    /** Anything (a Weft action, another hook) may hang: a daemon thread halts the JVM if it is still alive at the deadline. */
     private void armHaltWatchdog(long deadline) {
         Thread watchdog = threads.newThread(() -> {
             long left;
             while ((left = deadline - System.nanoTime()) > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+                LockSupport.parkNanos(this, left);
             }
-            System.err.println("Weft shutdown: the JVM is still shutting down after its deadline; halting");
+            System.err.println("Weft shutdown: the JVM is still shutting down after its deadline of "
+                    + TimeUnit.NANOSECONDS.toMillis(deadlineNanos) + " ms; halting");
+            System.err.flush();
             Runtime.getRuntime().halt(1);
         });
         watchdog.start();
+    }
+
+    @Override
+    public String toString() {
+        return "ShutdownCoordinator[deadline=" + Duration.ofNanos(deadlineNanos) + ", haltWhenStuck=" + haltWhenStuck
+                + (started.get() ? ", shutting down" : "") + "]";
     }
 
     private record Action(ShutdownPhase phase, String name, Runnable action) {}
