@@ -1,6 +1,7 @@
 package dev.weft.samples;
 
 import dev.weft.samples.tour.Chapter;
+import dev.weft.samples.tour.ExecutorChapter;
 import java.util.List;
 
 /**
@@ -18,6 +19,7 @@ public final class Tour {
     /** The chapters, in reading order. Each capability adds its own. */
     static List<Chapter> chapters() {
         return List.of(
+                new ExecutorChapter()
         );
     }
 
