@@ -238,31 +238,46 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     // ---------------------------------------------------------------- completion
 
-    /** Called once per started task, last thing on its thread. */
+    /**
+     * Called once per started task, last thing on its thread. The permit is freed before the
+     * counters move, so whoever sees {@code running} drop may rely on the permit being free; the
+     * task leaves {@code live} last, so whoever sees termination sees final counters.
+     */
     void taskFinished(ExecTask task) {
+        ExecTask next = passPermit();
         running.decrement();
         completed.increment();
-        releaseSlot(task);
+        letGo(task, next);
     }
 
-    /** Passes the task's permit to the next queued task (if any), then lets {@code task} go. */
+    /** Gives back the slot of a task whose thread could not start. */
     private void releaseSlot(ExecTask task) {
-        if (lock != null) {
-            ExecTask next;
-            lock.lock();
-            try {
-                next = waiting != null ? waiting.pollFirst() : null;
-                if (next == null) {
-                    active--;
-                } else {
-                    queued.decrement();
-                }
-            } finally {
-                lock.unlock();
+        letGo(task, passPermit());
+    }
+
+    /** @return the queued task that inherits the finishing task's permit, or null (the permit is returned) */
+    private ExecTask passPermit() {
+        if (lock == null) {
+            return null;
+        }
+        lock.lock();
+        try {
+            ExecTask next = waiting != null ? waiting.pollFirst() : null;
+            if (next == null) {
+                active--;
+            } else {
+                queued.decrement();
             }
-            if (next != null) {
-                startQueued(next);
-            }
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts the heir (if any), then takes {@code task} out of {@code live}, then checks for termination. */
+    private void letGo(ExecTask task, ExecTask next) {
+        if (next != null) {
+            startQueued(next);
         }
         live.remove(task);
         if (state != RUNNING) {

@@ -338,7 +338,11 @@ class ManagedExecutorTest {
             });
             await(started);
             Future<String> queued = ex.submit(() -> "ran");
-            Thread opener = Thread.ofVirtual().start(release::countDown);
+            Thread closer = Thread.currentThread();
+            Thread opener = Thread.ofVirtual().start(() -> {
+                awaitState("close to wait", () -> LockSupport.getBlocker(closer) instanceof WaitPoint);
+                release.countDown();
+            });
             ShutdownReport r = ex.close(Duration.ofSeconds(LONG));
             opener.join();
             assertThat(r.clean()).isTrue();
