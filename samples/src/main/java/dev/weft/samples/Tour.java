@@ -2,6 +2,7 @@ package dev.weft.samples;
 
 import dev.weft.samples.tour.Chapter;
 import dev.weft.samples.tour.ContextChapter;
+import dev.weft.samples.tour.ExecutorChapter;
 import dev.weft.samples.tour.ScopesChapter;
 import dev.weft.samples.tour.TasksChapter;
 import java.util.List;
@@ -20,11 +21,13 @@ public final class Tour {
 
     /** The chapters, in reading order. Each capability adds its own. */
     static List<Chapter> chapters() {
-        return List.of(
+        // One chapter a line, each ending in a comma, so that chapters can be added independently.
+        return List.of(new Chapter[] {
                 new ScopesChapter(),
                 new TasksChapter(),
-                new ContextChapter()
-        );
+                new ContextChapter(),
+                new ExecutorChapter(),
+        });
     }
 
     public static void main(String[] args) throws Exception {

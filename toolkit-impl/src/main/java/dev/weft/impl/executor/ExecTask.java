@@ -1,0 +1,107 @@
+package dev.weft.impl.executor;
+
+import dev.weft.impl.task.ManagedTask;
+import java.util.concurrent.Future;
+
+/**
+ * One accepted task of a {@link ManagedExecutorImpl}: what its virtual thread runs. Being a
+ * {@link ManagedTask}, it shares the registry, the naming and the failure capture of every other
+ * Weft thread.
+ *
+ * <p>Two kinds: a task given to {@code execute} ({@code future == null}) runs the user's
+ * {@link Runnable}, and what it throws goes to the task factory's failure handler exactly once
+ * ({@link ManagedTask#failed}); a task given to {@code submit} runs its {@link ExecFuture}, which
+ * keeps the outcome (a {@link java.util.concurrent.FutureTask} never throws), and the failure is
+ * only counted.
+ *
+ * <p>An interrupt from {@code shutdownNow} (or a forced close) counts as cancellation, not failure,
+ * once the body has begun: {@link #cancelRequested()} says so. Before the body begins it does not:
+ * a started task always runs its body (with its interrupt status set), as the JDK's executors do,
+ * so no accepted task silently vanishes.
+ *
+ * <p>Visibility: {@code thread} is volatile, written before {@link Thread#start()} by the thread
+ * that starts the task and read by {@code shutdownNow}; see {@link ManagedExecutorImpl} for the
+ * argument that an interrupt is never missed. {@code began} is written and read on the task's own
+ * thread only.
+ */
+final class ExecTask extends ManagedTask {
+    private final ManagedExecutorImpl executor;
+    private final Runnable work;
+    private final ExecFuture<?> future;
+    private volatile Thread thread;
+    private boolean began;
+
+    ExecTask(ManagedExecutorImpl executor, Runnable work, ExecFuture<?> future) {
+        super(executor.factory());
+        this.executor = executor;
+        this.work = work;
+        this.future = future;
+    }
+
+    /** Records the thread this task is about to start on; see {@link ManagedExecutorImpl}. */
+    void startingOn(Thread t) {
+        thread = t;
+        if (future != null) {
+            future.runsOn(t);
+        }
+    }
+
+    /** @return the thread this task was started on, or {@code null} while it waits in the queue */
+    Thread startedThread() {
+        return thread;
+    }
+
+    /** @return what a caller gave us: the future of a submitted task, the runnable of an executed one */
+    Runnable handedBack() {
+        return future != null ? future : work;
+    }
+
+    /** @return the future of a submitted task, or {@code null} for an executed one */
+    Future<?> future() {
+        return future;
+    }
+
+    @Override
+    protected void body() {
+        began = true;
+        if (future != null) {
+            future.run();
+        } else {
+            work.run();
+        }
+    }
+
+    @Override
+    protected boolean cancelRequested() {
+        return super.cancelRequested() || (began && executor.interrupting());
+    }
+
+    @Override
+    protected void succeeded() {
+        if (future != null && future.state() == Future.State.FAILED) {
+            executor.countFailure();
+        }
+    }
+
+    @Override
+    protected void failed(Throwable failure) {
+        executor.countFailure();
+        super.failed(failure);
+    }
+
+    @Override
+    protected void finished() {
+        executor.taskFinished(this);
+    }
+
+    @Override
+    public String scopeName() {
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        String n = name();
+        return (n != null ? n : "queued task") + " of executor '" + executor.name() + "'";
+    }
+}

@@ -1,0 +1,47 @@
+package dev.weft.impl.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A forgotten executor (main returns, nobody closes it) still runs every accepted task at JVM exit. */
+@Timeout(120)
+class ForgottenExecutorTest {
+    @Test
+    void pendingTasksAreDrainedWhenMainReturnsWithoutClose() throws Exception {
+        Result r = runChild(ForgottenExecutorMain.class.getName());
+        assertThat(r.exit).as("exit code; output:\n" + r.output).isZero();
+        assertThat(r.output).contains("main returns with");
+        assertThat(r.output).doesNotContain("main returns with 0 queued");
+        for (int i = 0; i < ForgottenExecutorMain.TASKS; i++) {
+            assertThat(r.output).as("output:\n" + r.output).contains("task " + i + " done");
+        }
+        assertThat(r.output).doesNotContain("interrupted");
+    }
+
+    record Result(int exit, String output) {}
+
+    static Result runChild(String mainClass) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cp = new ArrayList<>();
+        cp.add(System.getProperty("java.class.path"));
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null && !modulePath.isBlank()) {
+            cp.add(modulePath); // surefire may put the module under test on the module path
+        }
+        Process p = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, cp), mainClass)
+                .redirectErrorStream(true)
+                .start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM exits").isTrue();
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}
