@@ -74,11 +74,7 @@ final class Analyzer {
     /** Who could release {@code t}: known owners, or the holder of the lock it waits to enter or acquire. */
     static List<Long> ownersOf(DumpedThread t, Map<String, Long> holder) {
         List<Long> owners = new ArrayList<>();
-        for (Long o : t.ownerIds()) {
-            if (o != t.id()) {
-                owners.add(o);
-            }
-        }
+        owners.addAll(t.ownerIds());
         if (owners.isEmpty() && t.lockId() != null
                 && (t.how() == DumpedThread.Wait.MONITOR_ENTER || t.how() == DumpedThread.Wait.LOCK)) {
             Long h = holder.get(t.lockId());
@@ -307,7 +303,7 @@ final class Analyzer {
         List<Long> lockWaiters = new ArrayList<>();
         Set<String> locks = new java.util.HashSet<>();
         for (DumpedThread t : dump.threads()) {
-            if (t.how() == DumpedThread.Wait.LOCK && !isCondition(t) && !edges.containsKey(t.id())
+            if (t.how() == DumpedThread.Wait.LOCK && isExclusiveLock(t) && !edges.containsKey(t.id())
                     && !inScopeStall.contains(t.id())) {
                 lockWaiters.add(t.id());
                 locks.add(t.lockId());
@@ -317,6 +313,21 @@ final class Analyzer {
             out.add(new Finding(Deadlock.Kind.SUSPECTED_STALL, lockWaiters, commonScope(lockWaiters, byId)));
         }
         return out;
+    }
+
+    /**
+     * An AQS lock's sync object ({@code ReentrantLock$NonfairSync}, {@code ReentrantReadWriteLock$FairSync}, a
+     * user's {@code ...Sync}): something a thread holds while others wait. Pools, reference queues and
+     * conditions are not.
+     */
+    private static boolean isExclusiveLock(DumpedThread t) {
+        String lock = t.lockId();
+        if (lock == null) {
+            return false;
+        }
+        int at = lock.indexOf('@');
+        String type = at < 0 ? lock : lock.substring(0, at);
+        return type.endsWith("Sync") && !type.contains("CountDownLatch") && !type.contains("Semaphore");
     }
 
     /** A condition wait (a queue's {@code take}, {@code await}) waits for a signal from anyone: an idle consumer, not a stall. */

@@ -193,7 +193,7 @@ final class JsonDumpParser {
             wait = isIo(stack) ? DumpedThread.Wait.IO : DumpedThread.Wait.NONE;
         } else if ("TIMED_WAITING".equals(state)) {
             wait = DumpedThread.Wait.TIMED;
-            on = blockedOn != null ? blockedOn : waitingOn != null ? waitingOn : parkBlocker;
+            on = lock = blockedOn != null ? blockedOn : waitingOn != null ? waitingOn : parkBlocker;
         } else if (blockedOn != null) {
             wait = DumpedThread.Wait.MONITOR_ENTER;
             on = lock = blockedOn;

@@ -52,6 +52,7 @@ final class LiveSources {
      */
     static ThreadDump registry(ScopeImpl joining) {
         Map<Thread, String> scopeOf = new LinkedHashMap<>();
+        Map<Thread, ScopeImpl> joiningOf = new java.util.HashMap<>();
         ArrayDeque<Thread> todo = new ArrayDeque<>();
         for (ManagedTask task : ThreadRegistry.instance().snapshot()) {
             Thread t = task.thread();
@@ -61,6 +62,9 @@ final class LiveSources {
                 for (Object s = task.scope(); s instanceof ScopeImpl scope; s = scope.parent()) {
                     scopeOf.putIfAbsent(scope.owner(), scope.name());
                     todo.add(scope.owner());
+                    if (scope.isOwnerWaiting()) {
+                        joiningOf.putIfAbsent(scope.owner(), scope);
+                    }
                 }
             }
         }
@@ -75,22 +79,25 @@ final class LiveSources {
             if (out.containsKey(t.threadId())) {
                 continue;
             }
-            DumpedThread d = sample(t, scopeOf.get(t), joining, todo);
+            DumpedThread d = sample(t, scopeOf.get(t), joining != null ? joining : joiningOf.get(t), todo);
             out.put(d.id(), d);
         }
         return new ThreadDump("registry", Runtime.version().toString(), true, false, new ArrayList<>(out.values()));
     }
 
     private static DumpedThread sample(Thread t, String scope, ScopeImpl joining, ArrayDeque<Thread> todo) {
-        if (joining != null && t == joining.owner() && t == Thread.currentThread()) {
+        Object blocker = LockSupport.getBlocker(t);
+        Thread.State state = t.getState();
+        // The owner in join() is either parked on its scope or, briefly, running the deadlock check
+        // between two parks: both are the same untimed wait for the subtasks.
+        if (joining != null && t == joining.owner()
+                && (t == Thread.currentThread() || blocker == joining || blocker == null && state == Thread.State.RUNNABLE)) {
             List<Thread> running = joining.runningThreads();
             todo.addAll(running);
             return new DumpedThread(t.threadId(), t.getName(), t.isVirtual(), "WAITING", joining.name(),
                     hasDeadline(joining) ? DumpedThread.Wait.TIMED : DumpedThread.Wait.WEFT, joining.describe(),
                     identity(joining), ids(running, t), List.of(), List.of());
         }
-        Object blocker = LockSupport.getBlocker(t);
-        Thread.State state = t.getState();
         DumpedThread.Wait wait;
         String on = null, lock = null;
         List<Long> owners = List.of();
@@ -130,9 +137,7 @@ final class LiveSources {
     private static List<Long> ids(List<Thread> threads, Thread self) {
         List<Long> ids = new ArrayList<>(threads.size());
         for (Thread o : threads) {
-            if (o != self) {
-                ids.add(o.threadId());
-            }
+            ids.add(o.threadId()); // self included: a subtask waiting for a permit only it holds waits on itself
         }
         return ids;
     }
@@ -165,7 +170,7 @@ final class LiveSources {
             LockInfo li = i.getLockInfo();
             String lock = li == null ? null : li.getClassName() + "@" + Integer.toHexString(li.getIdentityHashCode());
             String state = i.getThreadState().name();
-            boolean inWait = !stack.isEmpty() && stack.get(0).startsWith("java.base/java.lang.Object.wait");
+            boolean inWait = !stack.isEmpty() && ReportBuilder.withoutModule(stack.get(0)).startsWith("java.lang.Object.wait");
             String blockedOn = state.equals("BLOCKED") ? lock : null;
             String waitingOn = inWait ? lock : null;
             String parkBlocker = !inWait && blockedOn == null ? lock : null;

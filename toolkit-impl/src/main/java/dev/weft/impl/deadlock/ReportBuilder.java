@@ -19,6 +19,8 @@ final class ReportBuilder {
         "java.util.concurrent.locks.AbstractQueuedSynchronizer", "java.util.concurrent.locks.AbstractQueuedLongSynchronizer",
         "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait", "jdk.internal.vm.Continuation",
         "java.lang.Thread.sleep", "java.lang.Thread.onSpinWait", "jdk.internal.misc.Blocker",
+        // the detector's own frames, when the thread reporting is the owner checking its join
+        "java.lang.Thread.getStackTrace", "dev.weft.impl.deadlock.", "dev.weft.impl.scope.ScopeImpl$DeadlockWatch",
     };
 
     private ReportBuilder() {}
@@ -90,8 +92,15 @@ final class ReportBuilder {
         return from == stack.size() ? stack : stack.subList(from, stack.size());
     }
 
+    /** {@code java.base@25/java.lang.Object.wait(..)} and {@code java.base/...} both become {@code java.lang.Object.wait(..)}. */
+    static String withoutModule(String frame) {
+        int slash = frame.indexOf('/');
+        int paren = frame.indexOf('(');
+        return slash >= 0 && (paren < 0 || slash < paren) ? frame.substring(slash + 1) : frame;
+    }
+
     private static boolean isParking(String frame) {
-        String f = frame.startsWith("java.base/") ? frame.substring("java.base/".length()) : frame;
+        String f = withoutModule(frame);
         for (String p : PARKING) {
             if (f.startsWith(p)) {
                 return true;

@@ -50,7 +50,9 @@ final class TextRenderer {
             if (t.waitingOn() != null) {
                 sb.append("  waiting on ").append(t.waitingOn()).append('\n');
             }
-            if (t.ownerName() != null) {
+            if (t.ownerName() != null && t.ownerName().contains(", ")) {
+                sb.append("  which is held by threads ").append(t.ownerName()).append('\n');
+            } else if (t.ownerName() != null) {
                 sb.append("  which is held by \"").append(t.ownerName()).append('"');
                 if (t.ownerId() >= 0) {
                     sb.append(" #").append(t.ownerId());

@@ -523,6 +523,11 @@ public final class ScopeImpl implements Scope, WaitPoint {
         return detectDeadlocks;
     }
 
+    /** @return whether the owner is inside {@code join} or {@code close}, waiting for subtasks (parked or checking for deadlocks) */
+    public boolean isOwnerWaiting() {
+        return waiter != null;
+    }
+
     /** @return whether this scope has a deadline (its own or an enclosing scope's), which ends every wait in it */
     public boolean hasDeadline() {
         return deadlineNanos != 0;
