@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,9 +38,7 @@ class DeadlockScenariosTest {
     }
 
     static Run run(String scenario) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ScenarioMain.class.getName(), scenario).start();
+        Process p = new ProcessBuilder(ChildJvm.command(ScenarioMain.class.getName(), scenario)).start();
         var err = new java.io.ByteArrayOutputStream();
         Thread drain = Thread.ofVirtual().start(() -> {
             try {

@@ -86,6 +86,7 @@ public final class ScenarioMain {
             case "timed-wait-scope" -> timedWaitScope();
             case "deadline-scope" -> deadlineScope();
             case "bare-park" -> barePark();
+            case "hold-sync-cycle" -> holdSyncCycle();
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         guard.interrupt();
@@ -366,6 +367,18 @@ public final class ScenarioMain {
             Files.delete(file);
             Files.delete(dir);
         }
+    }
+
+    /** A synchronized cycle that stays until the process is destroyed, for the {@code pid} command. */
+    static void holdSyncCycle() {
+        Object m1 = new Object(), m2 = new Object();
+        CountDownLatch both = new CountDownLatch(2);
+        Thread a = Thread.ofVirtual().name("held-a").start(() -> syncBoth(m1, m2, both));
+        Thread b = Thread.ofVirtual().name("held-b").start(() -> syncBoth(m2, m1, both));
+        await(() -> blocked(a) && blocked(b));
+        System.out.println("READY " + ProcessHandle.current().pid());
+        System.out.flush();
+        join(a);
     }
 
     // ---- healthy programs: slow or busy, never deadlocked ----
