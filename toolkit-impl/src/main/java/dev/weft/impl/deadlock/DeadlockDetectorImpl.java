@@ -251,8 +251,9 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
     public Watch watch(Duration interval, Consumer<? super DeadlockReport> listener) {
         Checks.positive("interval", interval);
         Checks.notNull("listener", listener);
-        WatchTask task = new WatchTask(interval.toNanos(), listener);
-        TaskFactoryImpl.daemonPlatform("weft-deadlock-watch").start(task);
+        TaskFactoryImpl threads = TaskFactoryImpl.daemonPlatform("weft-deadlock-watch");
+        WatchTask task = new WatchTask(threads, interval.toNanos(), listener);
+        threads.start(task);
         return task;
     }
 
@@ -263,8 +264,8 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
         private volatile boolean closed;
         private Set<String> lastReported = Set.of();
 
-        WatchTask(long intervalNanos, Consumer<? super DeadlockReport> listener) {
-            super(TaskFactoryImpl.daemonPlatform("weft-deadlock-watch"));
+        WatchTask(TaskFactoryImpl threads, long intervalNanos, Consumer<? super DeadlockReport> listener) {
+            super(threads);
             this.intervalNanos = intervalNanos;
             this.listener = listener;
         }

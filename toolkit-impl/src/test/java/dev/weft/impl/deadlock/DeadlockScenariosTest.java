@@ -86,6 +86,13 @@ class DeadlockScenariosTest {
             assertThat(run.err()).contains("Found one Java-level deadlock:", "join of scope");
         }
 
+        @org.junit.jupiter.api.Test
+        void aWatchReportsADeadlockThatAppearsWhileItRunsAndStopsWhenClosed() throws Exception {
+            Run run = run("watch");
+            assertThat(run.out()).as(run.toString()).contains("WATCH-ALIVE false REPORTS 1", "DONE");
+            assertThat(run.deadlocks()).as(run.toString()).containsExactly("DEADLOCK LOCK_CYCLE " + run.expected());
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"nested-scopes"})
         void nestedScopesDeadlockSurfacesFromTheOuterJoin(String scenario) throws Exception {

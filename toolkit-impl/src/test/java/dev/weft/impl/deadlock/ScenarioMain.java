@@ -87,6 +87,7 @@ public final class ScenarioMain {
             case "deadline-scope" -> deadlineScope();
             case "bare-park" -> barePark();
             case "hold-sync-cycle" -> holdSyncCycle();
+            case "watch" -> watch();
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         }
         guard.interrupt();
@@ -367,6 +368,29 @@ public final class ScenarioMain {
             Files.delete(file);
             Files.delete(dir);
         }
+    }
+
+    /** A watch started before the deadlock reports it once, and its thread is gone once closed. */
+    static void watch() throws Exception {
+        CountDownLatch reported = new CountDownLatch(1);
+        List<DeadlockReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread a, b;
+        try (var watch = DETECTOR.watch(Duration.ofMillis(50), r -> {
+            reports.add(r);
+            reported.countDown();
+        })) {
+            TaskFactory f = Weft.tasks("watched").build();
+            Object m1 = new Object(), m2 = new Object();
+            CountDownLatch both = new CountDownLatch(2);
+            a = f.start(() -> syncBoth(m1, m2, both));
+            b = f.start(() -> syncBoth(m2, m1, both));
+            expect(a, b);
+            reported.await();
+        }
+        report(reports.get(0));
+        boolean alive = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("weft-deadlock-watch") && t.isAlive());
+        System.out.println("WATCH-ALIVE " + alive + " REPORTS " + reports.size());
     }
 
     /** A synchronized cycle that stays until the process is destroyed, for the {@code pid} command. */
