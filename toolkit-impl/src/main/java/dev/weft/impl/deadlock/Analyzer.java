@@ -320,7 +320,7 @@ final class Analyzer {
      * user's {@code ...Sync}): something a thread holds while others wait. Pools, reference queues and
      * conditions are not.
      */
-    private static boolean isExclusiveLock(DumpedThread t) {
+    static boolean isExclusiveLock(DumpedThread t) {
         String lock = t.lockId();
         if (lock == null) {
             return false;

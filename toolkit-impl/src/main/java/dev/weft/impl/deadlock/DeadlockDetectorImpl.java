@@ -77,7 +77,11 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
 
     @Override
     public DeadlockReport scan() {
-        ThreadDump first = cheapSample();
+        ThreadDump registry = LiveSources.registry(null);
+        if (!worthACloserLook(registry) && !LiveSources.platformCycleSuspected()) {
+            return DeadlockReportImpl.none(registry.source(), registry.threads().size(), List.of());
+        }
+        ThreadDump first = LiveSources.merge(null, LiveSources.platform(), registry);
         List<Analyzer.Finding> found = Analyzer.analyze(first);
         boolean needDump = hasUnexplainedMonitorWait(first);
         if (found.isEmpty() && !needDump) {
@@ -97,6 +101,21 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
             }
         }
         return confirm(first, found, this::cheapSampleWithStacks, notes);
+    }
+
+    /**
+     * Whether the registry alone shows a verdict, or a thread blocked on a monitor or parked on a lock
+     * whose owner it cannot name: only then are {@code ThreadMXBean} (a safepoint, with stacks) and
+     * possibly a dump consulted. Idle threads on conditions, latches and queues never cost more than the
+     * registry read.
+     */
+    private static boolean worthACloserLook(ThreadDump registry) {
+        for (DumpedThread t : registry.threads()) {
+            if (t.how() == DumpedThread.Wait.MONITOR_ENTER || t.how() == DumpedThread.Wait.LOCK && Analyzer.isExclusiveLock(t)) {
+                return true;
+            }
+        }
+        return !Analyzer.analyze(registry).isEmpty();
     }
 
     private ThreadDump cheapSample() {

@@ -147,6 +147,16 @@ final class LiveSources {
         return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
     }
 
+    /**
+     * Whether the JDK's own finder sees a cycle among platform threads (monitors and AQS locks): cheap
+     * (no stacks), so every scan asks, and only then reads every platform thread with {@link #platform()}.
+     */
+    static boolean platformCycleSuspected() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
+        return ids != null && ids.length > 0;
+    }
+
     /** Platform threads as {@link ThreadMXBean} sees them, with held monitors and ownable synchronizers. */
     static ThreadDump platform() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();

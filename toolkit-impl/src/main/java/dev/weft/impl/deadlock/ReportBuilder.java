@@ -20,7 +20,8 @@ final class ReportBuilder {
         "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait", "jdk.internal.vm.Continuation",
         "java.lang.Thread.sleep", "java.lang.Thread.onSpinWait", "jdk.internal.misc.Blocker",
         // the detector's own frames, when the thread reporting is the owner checking its join
-        "java.lang.Thread.getStackTrace", "dev.weft.impl.deadlock.", "dev.weft.impl.scope.ScopeImpl$DeadlockWatch",
+        "java.lang.Thread.getStackTrace", "dev.weft.impl.deadlock.LiveSources.", "dev.weft.impl.deadlock.ScopeDeadlocks",
+        "dev.weft.impl.scope.ScopeImpl$DeadlockWatch",
     };
 
     private ReportBuilder() {}

@@ -51,7 +51,7 @@ final class TextRenderer {
                 sb.append("  waiting on ").append(t.waitingOn()).append('\n');
             }
             if (t.ownerName() != null && t.ownerName().contains(", ")) {
-                sb.append("  which is held by threads ").append(t.ownerName()).append('\n');
+                sb.append("  owned by threads ").append(t.ownerName()).append('\n');
             } else if (t.ownerName() != null) {
                 sb.append("  which is held by \"").append(t.ownerName()).append('"');
                 if (t.ownerId() >= 0) {
