@@ -85,6 +85,32 @@ final class LiveSources {
         return new ThreadDump("registry", Runtime.version().toString(), true, false, new ArrayList<>(out.values()));
     }
 
+    /**
+     * Samples only what a joining owner needs: the owner, the scope's running subtasks and, transitively,
+     * the owners of what they wait on. Costs O(size of that group), whatever the size of the registry, so
+     * every scope in a busy service may ask on its own wake-ups.
+     */
+    static ThreadDump scopeGroup(ScopeImpl joining) {
+        ThreadRegistry registry = ThreadRegistry.instance();
+        ArrayDeque<Thread> todo = new ArrayDeque<>();
+        todo.add(joining.owner());
+        Map<Long, DumpedThread> out = new LinkedHashMap<>();
+        while (!todo.isEmpty()) {
+            Thread t = todo.poll();
+            if (out.containsKey(t.threadId())) {
+                continue;
+            }
+            ManagedTask task = registry.lookup(t);
+            String scope = task != null ? task.scopeName() : t == joining.owner() ? joining.name() : null;
+            DumpedThread d = sample(t, scope, t == joining.owner() ? joining : null, todo);
+            out.put(d.id(), d);
+            if (!d.waitsForever()) {
+                break; // one thread that runs, sleeps timed or waits for I/O: the group is not all asleep
+            }
+        }
+        return new ThreadDump("registry", Runtime.version().toString(), true, false, new ArrayList<>(out.values()));
+    }
+
     private static DumpedThread sample(Thread t, String scope, ScopeImpl joining, ArrayDeque<Thread> todo) {
         Object blocker = LockSupport.getBlocker(t);
         Thread.State state = t.getState();

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * What a scope's {@code join} asks while it waits: is this scope, with its owner, all asleep? Reads
- * only Weft's registry (no dump, no stacks until a verdict), so a join may ask on every wake-up.
+ * only the scope's own threads and those they wait for ({@code getState}, {@code getBlocker}; no dump,
+ * no stacks until a verdict), so a join may ask on every wake-up.
  *
  * <p>A scope is all asleep when the owner (the caller, in {@code join}) and every thread it transitively
  * waits for park untimed at Weft wait points whose owners are all in that group, and no subtask is
@@ -32,7 +33,7 @@ public final class ScopeDeadlocks {
                 previous = null; // a subtask is forked but not yet running: something is in flight
                 return null;
             }
-            ThreadDump sample = LiveSources.registry(scope);
+            ThreadDump sample = LiveSources.scopeGroup(scope);
             Analyzer.Finding f = allAsleep(sample, Thread.currentThread().threadId());
             if (f == null) {
                 previous = null;

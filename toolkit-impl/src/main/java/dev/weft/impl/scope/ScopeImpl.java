@@ -338,12 +338,25 @@ public final class ScopeImpl implements Scope, WaitPoint {
         private static final long FIRST_NANOS = 50_000_000L, MAX_NANOS = 1_000_000_000L;
         private final ScopeDeadlocks.Check check = new ScopeDeadlocks.Check();
         private long nextNanos = FIRST_NANOS;
+        private boolean broken;
 
         void parkAndCheck() {
+            if (broken) {
+                LockSupport.park(ScopeImpl.this);
+                return;
+            }
             LockSupport.parkNanos(ScopeImpl.this, nextNanos);
             nextNanos = Math.min(MAX_NANOS, nextNanos * 2);
             if (active.get() != 0 && reason == NONE) {
-                DeadlockReport report = check.confirmAllAsleep(ScopeImpl.this);
+                DeadlockReport report;
+                try {
+                    report = check.confirmAllAsleep(ScopeImpl.this);
+                } catch (RuntimeException detectorFailed) {
+                    broken = true; // the detector must never break a join: wait on without it
+                    System.getLogger("dev.weft").log(System.Logger.Level.WARNING,
+                            "deadlock check of scope '" + name + "' failed; join goes on without it", detectorFailed);
+                    return;
+                }
                 if (report != null) {
                     throw new DeadlockException("scope '" + name + "' is deadlocked: its owner " + owner.getName()
                             + " waits in join() and every thread it waits for waits on another one of them\n"
