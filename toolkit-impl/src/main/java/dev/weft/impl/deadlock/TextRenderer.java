@@ -50,10 +50,13 @@ final class TextRenderer {
             if (t.waitingOn() != null) {
                 sb.append("  waiting on ").append(t.waitingOn()).append('\n');
             }
+            // a lock or monitor is held; a Weft wait point (a result, a join, a permit) is released by its owners
+            boolean held = t.waitingOn() != null && (t.waitingOn().startsWith("monitor ") || t.waitingOn().startsWith("lock "));
+            String by = held ? "  which is held by " : "  to be released by ";
             if (t.ownerName() != null && t.ownerName().contains(", ")) {
-                sb.append("  owned by threads ").append(t.ownerName()).append('\n');
+                sb.append(by).append("threads ").append(t.ownerName()).append('\n');
             } else if (t.ownerName() != null) {
-                sb.append("  which is held by \"").append(t.ownerName()).append('"');
+                sb.append(by).append('"').append(t.ownerName()).append('"');
                 if (t.ownerId() >= 0) {
                     sb.append(" #").append(t.ownerId());
                 }
