@@ -18,6 +18,7 @@ public final class Tour {
     /** The chapters, in reading order. Each capability adds its own. */
     static List<Chapter> chapters() {
         return List.of(
+                new dev.weft.samples.tour.DeadlockChapter()
         );
     }
 

@@ -312,6 +312,11 @@ final class LiveSources {
                 if (d.how() == DumpedThread.Wait.PARK && JsonDumpParser.isIo(stack)) {
                     s = new DumpedThread(s.id(), s.name(), s.virtual(), s.state(), s.scope(), DumpedThread.Wait.IO, null, null,
                             List.of(), s.holds(), s.stack());
+                } else if (d.how() == DumpedThread.Wait.PARK && !stack.isEmpty()
+                        && ReportBuilder.withoutModule(stack.get(0)).startsWith("java.lang.Object.wait")) {
+                    // still PARK (so samples with and without stacks compare equal); only the description improves
+                    s = new DumpedThread(s.id(), s.name(), s.virtual(), s.state(), s.scope(), s.how(),
+                            "Object.wait() (which monitor, only a JSON thread dump tells)", null, List.of(), s.holds(), s.stack());
                 }
                 out.add(s);
             } else {
