@@ -160,11 +160,7 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
         List<Analyzer.Finding> kept = unchanged(first, found, second, Analyzer.analyze(second));
         ThreadDump last = second;
         if (kept.stream().anyMatch(f -> f.kind() == Deadlock.Kind.SUSPECTED_STALL)) {
-            pause(stallNanos - (System.nanoTime() - start));
-            ThreadDump third = resample.apply(involved);
-            List<Analyzer.Finding> again = unchanged(second, kept, third, Analyzer.analyze(third));
-            kept = again;
-            last = third;
+            kept = stillStalled(kept, start);
         }
         if (kept.isEmpty()) {
             return DeadlockReportImpl.none(last.source(), last.threads().size(), notes);
@@ -175,6 +171,64 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
             last = LiveSources.withStacks(last, keptIds);
         }
         return ReportBuilder.build(last, kept, notes);
+    }
+
+    /**
+     * A suspected stall has no proof, so it must look frozen for a while: registry samples every
+     * {@code confirmDelay} until {@code stallSpan} has passed since the first sample, each thread of the
+     * stall present and waiting the same way in every one. A busy lock changes hands many times in that
+     * span, so the waiting set of a contended but progressing lock does not stay the same.
+     */
+    private List<Analyzer.Finding> stillStalled(List<Analyzer.Finding> kept, long start) {
+        List<Analyzer.Finding> stalls = new ArrayList<>(kept.stream().filter(f -> f.kind() == Deadlock.Kind.SUSPECTED_STALL).toList());
+        Map<Long, DumpedThread> reference = null;
+        int samples = 0;
+        while (!stalls.isEmpty() && (samples < MIN_STALL_SAMPLES || System.nanoTime() - start < stallNanos)) {
+            pause(confirmNanos);
+            Map<Long, DumpedThread> now = cheapSample().byId();
+            samples++;
+            if (reference == null) {
+                reference = now;
+            }
+            Map<Long, DumpedThread> ref = reference;
+            stalls.removeIf(f -> !f.threadIds().stream().allMatch(id -> sameWait(ref.get(id), now.get(id)))
+                    || aSiblingIsAwake(f));
+        }
+        List<Analyzer.Finding> out = new ArrayList<>(kept.stream().filter(f -> f.kind() != Deadlock.Kind.SUSPECTED_STALL).toList());
+        out.addAll(stalls);
+        return out;
+    }
+
+    private static final int MIN_STALL_SAMPLES = 5;
+
+    /**
+     * Whether a thread of the same task factory as a stalled thread, outside the stall, is awake (running,
+     * sleeping timed, blocked on a monitor). Such a sibling may be the one holding the locks the stalled
+     * threads wait for — a busy non-fair lock can starve its waiters for seconds while its holders barge
+     * in again and again — so the stall is not reported. Threads unknown to the registry have no siblings
+     * known here, and stay suspected only by what the samples show.
+     */
+    private static boolean aSiblingIsAwake(Analyzer.Finding stall) {
+        Set<Long> group = new HashSet<>(stall.threadIds());
+        Set<TaskFactoryImpl> factories = new HashSet<>();
+        List<ManagedTask> tasks = dev.weft.impl.task.ThreadRegistry.instance().snapshot();
+        for (ManagedTask task : tasks) {
+            Thread t = task.thread();
+            if (t != null && group.contains(t.threadId())) {
+                factories.add(task.factory());
+            }
+        }
+        Thread me = Thread.currentThread();
+        for (ManagedTask task : tasks) {
+            Thread t = task.thread();
+            if (t != null && t != me && !group.contains(t.threadId()) && factories.contains(task.factory())) {
+                Thread.State state = t.getState();
+                if (state == Thread.State.RUNNABLE || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The findings of {@code later} whose key was found before and whose threads wait on the same things. */

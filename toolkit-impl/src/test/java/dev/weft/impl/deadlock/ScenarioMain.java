@@ -531,7 +531,24 @@ public final class ScenarioMain {
                 }
             }));
         }
-        await(() -> progress.get() > 10_000);
+        // two more locks, each contended by its own group: two locks with waiters at once, as in a lock cycle
+        ReentrantLock x = new ReentrantLock(), y = new ReentrantLock();
+        for (ReentrantLock l : List.of(x, y)) {
+            for (int i = 0; i < 4; i++) {
+                ts.add(f.start(() -> {
+                    while (!stop.get()) {
+                        l.lock();
+                        try {
+                            progress.incrementAndGet();
+                            Thread.yield();
+                        } finally {
+                            l.unlock();
+                        }
+                    }
+                }));
+            }
+        }
+        await(() -> progress.get() > 10_000 && x.hasQueuedThreads() && y.hasQueuedThreads());
         report(DETECTOR.scan());
         report(DETECTOR.scan());
         long before = progress.get();
