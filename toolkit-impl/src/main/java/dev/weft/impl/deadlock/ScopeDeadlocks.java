@@ -16,6 +16,11 @@ import java.util.Set;
  * waits for park untimed at Weft wait points whose owners are all in that group, and no subtask is
  * between fork and start. The caller confirms by asking twice, on two wake-ups, and throws only when
  * both answers name the same threads waiting the same way: {@link Check} keeps the first answer.
+ *
+ * <pre>{@code
+ * ScopeDeadlocks.Check check = new ScopeDeadlocks.Check();   // one per join
+ * DeadlockReport r = check.confirmAllAsleep(scope);          // on each wake-up; non-null: throw
+ * }</pre>
  */
 public final class ScopeDeadlocks {
     private ScopeDeadlocks() {}
