@@ -66,9 +66,11 @@ class AnalyzerTest {
     class NeverADeadlock {
         @Test
         void aWaiterWithSeveralOwnersIsFreeIfAnyOwnerIsFree() {
-            // 3 joins subtasks 1 and 2; 1 waits for 3's result (a cycle 1 -> 3 -> 1), but 2 runs and may still free 3
+            // 3 waits for a permit that 1 or 2 will free when it ends; 1 waits for 3's result (a cycle 1 -> 3 -> 1),
+            // but 2 runs, and when it ends its permit lets 3 go on
             DumpedThread running = thread(2, "RUNNABLE", DumpedThread.Wait.NONE, null, List.of(), List.of());
-            assertThat(analyze(weft(1, "result of subtask 'x'", 3L), running, weft(3, "join of scope 's'", 1L, 2L))).isEmpty();
+            assertThat(analyze(weft(1, "result of subtask 'c'", 3L), running,
+                    weft(3, "concurrency permit of scope 's' (limit 2)", 1L, 2L))).isEmpty();
         }
 
         @Test
