@@ -332,7 +332,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
      * 50 ms to 1 s, and on each wake-up with subtasks still active asks whether the scope is all asleep
      * (its owner and every thread it waits for parked at Weft wait points, on one another). Only a verdict
      * seen on two consecutive wake-ups, over the same threads waiting the same way, throws. A scope with a
-     * deadline is not checked: its deadline ends the wait. The sample reads Weft's registry only.
+     * deadline is not checked: its deadline ends the wait. Each check samples only this scope's threads and,
+     * transitively, the owners of what they wait on (getState and getBlocker; no thread dump).
      */
     private final class DeadlockWatch {
         private static final long FIRST_NANOS = 50_000_000L, MAX_NANOS = 1_000_000_000L;
