@@ -330,6 +330,11 @@ final class Analyzer {
         return type.endsWith("Sync") && !type.contains("CountDownLatch") && !type.contains("Semaphore");
     }
 
+    /** @return whether {@code t} could be part of any finding: it waits forever, and not as an idle consumer on a condition */
+    static boolean mayBeReported(DumpedThread t) {
+        return t.waitsForever() && !isCondition(t);
+    }
+
     /** A condition wait (a queue's {@code take}, {@code await}) waits for a signal from anyone: an idle consumer, not a stall. */
     private static boolean isCondition(DumpedThread t) {
         String lock = t.lockId();

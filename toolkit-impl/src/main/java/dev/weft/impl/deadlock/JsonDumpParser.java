@@ -178,8 +178,11 @@ final class JsonDumpParser {
         if (waitingOn != null) {
             holds.remove(waitingOn); // Object.wait releases the monitor; the dump still lists it
         }
-        return classify(id, name == null ? "#" + id : name, virtual, state, blockedOn, waitingOn, parkBlocker,
+        DumpedThread t = classify(id, name == null ? "#" + id : name, virtual, state, blockedOn, waitingOn, parkBlocker,
                 parkOwner, holds, stack);
+        // A thread that can never be in a finding (running, timed, I/O, an idle consumer on a condition) keeps no
+        // stack: a 100,000-thread dump of idle threads then costs little memory. Thin (JDK 21) dumps keep all.
+        return state != null && !Analyzer.mayBeReported(t) ? t.withStack(List.of()) : t;
     }
 
     /** Decides how a dumped thread waits, from its state, blocker fields and, for I/O, its frames. */
