@@ -7,6 +7,7 @@ module dev.weft.impl {
     requires java.management;
     requires jdk.management;
     requires java.logging;
+    requires com.fasterxml.jackson.core;
 
     uses dev.weft.ContextCarrier;
 

@@ -2,6 +2,7 @@ package dev.weft.samples;
 
 import dev.weft.samples.tour.Chapter;
 import dev.weft.samples.tour.ContextChapter;
+import dev.weft.samples.tour.DeadlockChapter;
 import dev.weft.samples.tour.ExecutorChapter;
 import dev.weft.samples.tour.ScopesChapter;
 import dev.weft.samples.tour.TasksChapter;
@@ -27,6 +28,7 @@ public final class Tour {
                 new TasksChapter(),
                 new ContextChapter(),
                 new ExecutorChapter(),
+                new DeadlockChapter(),
         });
     }
 

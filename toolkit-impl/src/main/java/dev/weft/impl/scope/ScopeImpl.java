@@ -1,9 +1,12 @@
 package dev.weft.impl.scope;
 
+import dev.weft.DeadlockException;
+import dev.weft.DeadlockReport;
 import dev.weft.Scope;
 import dev.weft.ScopeFailedException;
 import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
+import dev.weft.impl.deadlock.ScopeDeadlocks;
 import dev.weft.impl.task.ManagedTask;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.ThreadRegistry;
@@ -307,6 +310,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
         boolean interrupted = false;
         waiter = owner;
+        DeadlockWatch deadlocks = interruptible && detectDeadlocks && deadlineNanos == 0 ? new DeadlockWatch() : null;
         try {
             while (active.get() != 0) {
                 if (interruptible && reason == TIMEOUT) {
@@ -318,12 +322,56 @@ public final class ScopeImpl implements Scope, WaitPoint {
                     }
                     interrupted = true;
                 }
-                LockSupport.park(this);
+                if (deadlocks == null) {
+                    LockSupport.park(this);
+                } else {
+                    deadlocks.parkAndCheck();
+                }
             }
         } finally {
             waiter = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Deadlock detection in {@code join} (issue #4): the owner parks with a timeout that grows from
+     * 50 ms to 1 s, and on each wake-up with subtasks still active asks whether the scope is all asleep
+     * (its owner and every thread it waits for parked at Weft wait points, on one another). Only a verdict
+     * seen on two consecutive wake-ups, over the same threads waiting the same way, throws. A scope with a
+     * deadline is not checked: its deadline ends the wait. Each check samples only this scope's threads and,
+     * transitively, the owners of what they wait on (getState and getBlocker; no thread dump).
+     */
+    private final class DeadlockWatch {
+        private static final long FIRST_NANOS = 50_000_000L, MAX_NANOS = 1_000_000_000L;
+        private final ScopeDeadlocks.Check check = new ScopeDeadlocks.Check();
+        private long nextNanos = FIRST_NANOS;
+        private boolean broken;
+
+        void parkAndCheck() {
+            if (broken) {
+                LockSupport.park(ScopeImpl.this);
+                return;
+            }
+            LockSupport.parkNanos(ScopeImpl.this, nextNanos);
+            nextNanos = Math.min(MAX_NANOS, nextNanos * 2);
+            if (active.get() != 0 && reason == NONE) {
+                DeadlockReport report;
+                try {
+                    report = check.confirmAllAsleep(ScopeImpl.this);
+                } catch (RuntimeException detectorFailed) {
+                    broken = true; // the detector must never break a join: wait on without it
+                    System.getLogger("dev.weft").log(System.Logger.Level.WARNING,
+                            "deadlock check of scope '" + name + "' failed; join goes on without it", detectorFailed);
+                    return;
+                }
+                if (report != null) {
+                    throw new DeadlockException("scope '" + name + "' is deadlocked: its owner " + owner.getName()
+                            + " waits in join() and every thread it waits for waits on another one of them\n"
+                            + report.toText(), report);
+                }
             }
         }
     }
@@ -502,6 +550,16 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     boolean detectDeadlocks() {
         return detectDeadlocks;
+    }
+
+    /** @return whether the owner is inside {@code join} or {@code close}, waiting for subtasks (parked or checking for deadlocks) */
+    public boolean isOwnerWaiting() {
+        return waiter != null;
+    }
+
+    /** @return whether this scope has a deadline (its own or an enclosing scope's), which ends every wait in it */
+    public boolean hasDeadline() {
+        return deadlineNanos != 0;
     }
 
     /** @return the threads of subtasks running now (weakly consistent) */
