@@ -96,16 +96,26 @@ public final class Probe {
     public static boolean spinUntil(BooleanSupplier condition) {
         long deadline = System.nanoTime() + HANG_GUARD_NANOS;
         for (int spins = 0; !condition.getAsBoolean(); spins++) {
-            if ((spins & 0xFF) == 0xFF) {
-                if (System.nanoTime() - deadline > 0) {
-                    return false;
-                }
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
+            if (!pause(spins, deadline)) {
+                return false;
             }
         }
         return true;
+    }
+
+    /**
+     * A short spin, then yields: the virtual threads under test need the CPUs that spinning actors
+     * (and jcstress itself) would otherwise hold.
+     *
+     * @return false once the deadline has passed
+     */
+    private static boolean pause(int spins, long deadline) {
+        if (spins < 64) {
+            Thread.onSpinWait();
+            return true;
+        }
+        Thread.yield();
+        return (spins & 0x3F) != 0 || System.nanoTime() - deadline < 0;
     }
 
     /**
@@ -120,13 +130,8 @@ public final class Probe {
             if (Thread.interrupted()) {
                 throw new InterruptedException("cancelled while waiting");
             }
-            if ((spins & 0xFF) == 0xFF) {
-                if (System.nanoTime() - deadline > 0) {
-                    return false;
-                }
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
+            if (!pause(spins, deadline)) {
+                return false;
             }
         }
         return true;

@@ -23,9 +23,11 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * {@code close()} returns no body runs (r2) and no thread of the scope is alive (r3); and no body
  * finished after close returned (r4, read by the arbiter once both actors are done).
  *
- * <p>Reachable failure: let {@code ScopeImpl.close} skip its wait when the scope is already
- * cancelled, or call {@code finished()} before the outcome hooks in {@code ManagedTask.run}, and
- * "RUNNING" or a running body appears.
+ * <p>Reachable failures: signal the scope ({@code onFinished}) from a {@code finally} around the
+ * user's code in {@code SubtaskImpl.body} instead of from {@code finished()}, and "RUNNING" appears:
+ * close returns before the subtask has recorded how it ended. Today's code fails r3 (a thread alive
+ * right after close): the thread still has to leave {@code ManagedTask.run} and terminate after it
+ * signalled the scope.
  */
 @JCStressTest
 @Description("Scope: close racing the last subtask. Nothing of the scope runs once close returns.")

@@ -20,13 +20,13 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * <p>The owner (actor 1) forks {@code ok}, which returns 42 when the owner releases it, and
  * {@code bad}, which throws when actor 2 releases it; then it joins. Whatever the order, the scope
  * has one consistent outcome: {@code join()} throws {@link ScopeFailedException} whose cause is
- * {@code bad}'s exception with nothing suppressed (r1); {@code bad} is FAILED (r3); {@code ok} is
- * SUCCESS with its value visible through {@code get()}, or CANCELLED by the failure (r2); and after
- * {@code close()} no body runs (r4).
+ * {@code bad}'s exception with nothing suppressed (r1); read as soon as join has returned,
+ * {@code bad} is FAILED (r3) and {@code ok} is SUCCESS with its value visible through {@code get()},
+ * or CANCELLED by the failure (r2), never still RUNNING; and after {@code close()} no body runs (r4).
  *
- * <p>Reachable failures: in {@code ManagedTask.run} call {@code finished()} before {@code failed()}
- * and "join returned" appears (the owner wakes before the failure is recorded); record the failure
- * after {@code complete(FAILED)} publishes the state and a cause of {@code null} appears.
+ * <p>Reachable failure: let {@code ScopeImpl.awaitSubtasks} return as soon as the scope is cancelled
+ * (as it rightly does for a deadline) and "RUNNING" appears for {@code ok}: join would report the
+ * failure while a sibling still runs.
  */
 @JCStressTest
 @Description("Scope: a failure racing a success under failFast. join's exception and the subtasks' states agree.")
@@ -51,10 +51,8 @@ public class ScopeFailFastRaceTest {
 
     @Actor
     public void owner(LLLL_Result r) {
-        Subtask<Integer> ok;
-        Subtask<Integer> bad;
         try (Scope scope = Weft.scope("fail-vs-success").open()) {
-            ok = scope.fork(() -> {
+            Subtask<Integer> ok = scope.fork(() -> {
                 probe.enter();
                 try {
                     Probe.spinUntilInterruptibly(() -> releaseOk);
@@ -63,7 +61,7 @@ public class ScopeFailFastRaceTest {
                     probe.exit();
                 }
             });
-            bad = scope.fork(() -> {
+            Subtask<Integer> bad = scope.fork(() -> {
                 probe.enter();
                 try {
                     Probe.spinUntilInterruptibly(() -> releaseBad);
@@ -76,12 +74,13 @@ public class ScopeFailFastRaceTest {
             Probe.jitter();
             releaseOk = true;
             r.r1 = joinOutcome(scope);
+            // Read at once: when join has returned, every subtask's state is final.
+            r.r2 = describe(ok);
+            r.r3 = describe(bad);
         } finally {
             armed = true;
         }
         probe.closeReturned();
-        r.r2 = describe(ok);
-        r.r3 = describe(bad);
         r.r4 = probe.leaks();
     }
 
