@@ -56,6 +56,15 @@ def fmt(x):
     return f"{x:.2f}"
 
 
+def number(x):
+    """JMH writes "NaN" (a string) for an error it could not compute, e.g. with one fork of 2 iterations."""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if x != x else x
+
+
 def load(path):
     with open(path) as f:
         runs = json.load(f)
@@ -68,7 +77,7 @@ def load(path):
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
         groups.setdefault(key, OrderedDict())[method] = {
             "score": pm["score"],
-            "error": pm.get("scoreError"),
+            "error": number(pm.get("scoreError")),
             "unit": pm["scoreUnit"],
             "alloc": alloc["score"] if alloc else None,
             "forks": r.get("forks"),
@@ -97,7 +106,7 @@ def print_tables(groups):
             ordered = sorted(methods.items(), key=lambda kv: (not kv[0].startswith("baseline"), kv[0]))
             for name, m in ordered:
                 ratio = m["score"] / base["score"] if base else None
-                err = f"{100 * m['error'] / m['score']:.0f}%" if m["error"] and m["error"] == m["error"] and m["score"] else "-"
+                err = f"{100 * m['error'] / m['score']:.0f}%" if m["error"] is not None and m["score"] else "-"
                 per_task = m["score"] / div if "/op" in m["unit"] else None
                 alloc_task = m["alloc"] / div if m["alloc"] is not None else None
                 print(f"| {param_text(params)} | {name} | {fmt(m['score'])} | {err} | {fmt(per_task)} | "
