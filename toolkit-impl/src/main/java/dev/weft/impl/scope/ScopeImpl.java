@@ -38,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code reason} leaves {@code NONE} at most once (CAS); every path that cancels goes through
  *     {@link #cancel(int)}, which first publishes the reason and only then interrupts the running
  *     subtasks and cancels child scopes. A subtask reads the reason before its body starts, so a
- *     subtask either sees the cancellation and never runs its body, or was already in {@code live}
+ *     subtask either sees the cancellation and never runs its body, or was already on {@code forked}
  *     when the canceller iterated it and is interrupted: none escapes.</li>
  * <li>Join and close park the owner until {@code active == 0}; the last finisher decrements and then
  *     reads {@code waiter}, the owner writes {@code waiter} and then reads {@code active}: with both
@@ -50,7 +50,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -58,6 +58,9 @@ public final class ScopeImpl implements Scope, WaitPoint {
             REASON = l.findVarHandle(ScopeImpl.class, "reason", int.class);
             FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
+            FORKED = l.findVarHandle(ScopeImpl.class, "forked", SubtaskImpl.class);
+            CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
+            LATER_FAILURES = l.findVarHandle(ScopeImpl.class, "laterFailures", ConcurrentLinkedQueue.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -78,9 +81,14 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private final ConcurrencyLimit limit;
     private final boolean detectDeadlocks;
 
-    private final Set<SubtaskImpl<?>> live = ConcurrentHashMap.newKeySet();
-    private final Set<ScopeImpl> children = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures = new ConcurrentLinkedQueue<>();
+    /** Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked}). */
+    private volatile SubtaskImpl<?> forked;
+    /** Owner-only: pushes since the owner last pruned ended subtasks from {@code forked}. */
+    private int pushesSincePrune;
+    /** Scopes opened inside this one; created on first use, as most scopes have none. */
+    private volatile Set<ScopeImpl> children;
+    /** Failures after the first; created on first use. */
+    private volatile ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures;
     private final AtomicInteger active = new AtomicInteger();
     private volatile int reason;
     private volatile SubtaskImpl<?> firstFailure;
@@ -116,7 +124,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
                           Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks) {
         ScopeImpl scope = new ScopeImpl(name, factory, failFast, firstSuccessWins, ownTimeout, maxConcurrency, detectDeadlocks);
         if (scope.parent != null) {
-            scope.parent.children.add(scope);
+            scope.parent.childScopes().add(scope);
             if (scope.parent.isCancelled()) {
                 scope.cancel(PARENT);
             }
@@ -145,11 +153,10 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
         active.incrementAndGet();
         Thread thread = factory.newThread(subtask);
-        live.add(subtask);
+        push(subtask);
         try {
             thread.start();
         } catch (Throwable startFailed) {
-            live.remove(subtask);
             subtask.cancelBeforeStart();
             onFinished(subtask);
             throw startFailed;
@@ -164,6 +171,76 @@ public final class ScopeImpl implements Scope, WaitPoint {
             task.run();
             return null;
         });
+    }
+
+    /**
+     * Publishes {@code subtask} on the forked stack before its thread starts, so a canceller that
+     * iterates after publishing its reason finds every subtask that could have missed the reason.
+     */
+    private void push(SubtaskImpl<?> subtask) {
+        for (;;) {
+            SubtaskImpl<?> head = forked;
+            subtask.nextForked = head;
+            if (FORKED.compareAndSet(this, head, subtask)) {
+                break;
+            }
+        }
+        if (Thread.currentThread() == owner && ++pushesSincePrune >= 1024 && pushesSincePrune > 2 * active.get()) {
+            pruneEnded();
+        }
+    }
+
+    /**
+     * Unlinks subtasks whose thread has terminated, so a long-lived scope does not keep every
+     * subtask it ever forked. Only the owner prunes, and never the head (which concurrent pushes
+     * CAS): unlinking a node rewrites only its predecessor's link, and the node keeps its own, so a
+     * concurrent reader standing on it still reaches the rest. Terminated threads need neither
+     * cancelling nor joining, so losing sight of them is harmless.
+     */
+    private void pruneEnded() {
+        pushesSincePrune = 0;
+        SubtaskImpl<?> prev = forked;
+        if (prev == null) {
+            return;
+        }
+        for (SubtaskImpl<?> s = prev.nextForked; s != null; s = s.nextForked) {
+            Thread t = s.thread();
+            if (!s.isRunning() && (t == null || t.getState() == Thread.State.TERMINATED)) {
+                prev.nextForked = s.nextForked;
+            } else {
+                prev = s;
+            }
+        }
+    }
+
+    private Set<ScopeImpl> childScopes() {
+        Set<ScopeImpl> set = children;
+        if (set == null) {
+            Set<ScopeImpl> created = ConcurrentHashMap.newKeySet();
+            set = CHILDREN.compareAndSet(this, null, created) ? created : children;
+        }
+        return set;
+    }
+
+    private ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailureQueue() {
+        ConcurrentLinkedQueue<SubtaskImpl<?>> q = laterFailures;
+        if (q == null) {
+            ConcurrentLinkedQueue<SubtaskImpl<?>> created = new ConcurrentLinkedQueue<>();
+            q = LATER_FAILURES.compareAndSet(this, null, created) ? created : laterFailures;
+        }
+        return q;
+    }
+
+    /** @return the failures after the first, oldest first; empty if none */
+    private List<SubtaskImpl<?>> laterFailureList() {
+        ConcurrentLinkedQueue<SubtaskImpl<?>> q = laterFailures;
+        return q == null ? List.of() : new ArrayList<>(q);
+    }
+
+    /** @return the child scopes now; empty if none */
+    private Iterable<ScopeImpl> childScopesNow() {
+        Set<ScopeImpl> set = children;
+        return set == null ? List.of() : set;
     }
 
     private <T> SubtaskImpl<T> neverRun(SubtaskImpl<T> subtask) {
@@ -225,12 +302,11 @@ public final class ScopeImpl implements Scope, WaitPoint {
                 cancel(FAILED);
             }
         } else {
-            laterFailures.add(subtask);
+            laterFailureQueue().add(subtask);
         }
     }
 
     void onFinished(SubtaskImpl<?> subtask) {
-        live.remove(subtask);
         if (limit != null) {
             limit.release();
         }
@@ -245,9 +321,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private void deadlinePassed() {
         if (active.get() > 0) {
             List<String> unfinished = new ArrayList<>();
-            for (SubtaskImpl<?> s : live) {
-                unfinished.add(s.name());
+            for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+                if (s.isRunning()) {
+                    unfinished.add(s.name());
+                }
             }
+            java.util.Collections.reverse(unfinished);
             timedOut = unfinished;
             cancel(TIMEOUT);
         }
@@ -266,10 +345,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (!REASON.compareAndSet(this, NONE, why)) {
             return false;
         }
-        for (SubtaskImpl<?> subtask : live) {
-            subtask.cancel();
+        for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+            if (s.isRunning()) {
+                s.cancel();
+            }
         }
-        for (ScopeImpl child : children) {
+        for (ScopeImpl child : childScopesNow()) {
             child.cancel(PARENT);
         }
         Thread w = waiter;
@@ -346,7 +427,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
      */
     private final class DeadlockWatch {
         private static final long FIRST_NANOS = 50_000_000L, MAX_NANOS = 1_000_000_000L;
-        private final ScopeDeadlocks.Check check = new ScopeDeadlocks.Check();
+        private ScopeDeadlocks.Check check; // created at the first wake-up: most joins never get there
         private long nextNanos = FIRST_NANOS;
         private boolean broken;
 
@@ -360,6 +441,9 @@ public final class ScopeImpl implements Scope, WaitPoint {
             if (active.get() != 0 && reason == NONE) {
                 DeadlockReport report;
                 try {
+                    if (check == null) {
+                        check = new ScopeDeadlocks.Check();
+                    }
                     report = check.confirmAllAsleep(ScopeImpl.this);
                 } catch (RuntimeException detectorFailed) {
                     broken = true; // the detector must never break a join: wait on without it
@@ -408,15 +492,16 @@ public final class ScopeImpl implements Scope, WaitPoint {
         } catch (InterruptedException impossible) {
             throw new AssertionError(impossible);
         }
-        for (ScopeImpl child : children) {
+        for (ScopeImpl child : childScopesNow()) {
             child.cancel(PARENT);
             child.awaitQuiescence();
         }
+        joinEveryThread();
         if (timer != null) {
             timer.cancel(false);
         }
         if (parent != null) {
-            parent.children.remove(this);
+            parent.childScopes().remove(this);
         }
         if (enclosingInThread == null) {
             INNERMOST.remove();
@@ -426,16 +511,49 @@ public final class ScopeImpl implements Scope, WaitPoint {
         reportUnobservedFailures();
     }
 
-    /** Waits, from a thread that is not the owner, until no subtask of this scope runs. */
+    /**
+     * {@code active == 0} means every subtask has left Weft's code; its thread may still be
+     * returning. Joining each one makes "no thread of the scope is alive after close" hold to the
+     * letter. A thread that has ended returns at once; interrupts are kept for later.
+     */
+    private void joinEveryThread() {
+        boolean interrupted = false;
+        for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+            Thread t = s.thread();
+            while (t != null) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits, from the thread closing an enclosing scope, until no subtask of this forgotten child
+     * scope runs. Its owner was a subtask of the enclosing scope and has ended, so the closer takes
+     * over the owner's wake-up slot and parks; the last subtask to finish unparks it.
+     */
     private void awaitQuiescence() {
         boolean interrupted = false;
-        while (active.get() != 0) {
-            LockSupport.parkNanos(this, 1_000_000);
-            interrupted |= Thread.interrupted();
+        waiter = Thread.currentThread();
+        try {
+            while (active.get() != 0) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            waiter = null;
         }
-        for (ScopeImpl child : children) {
+        for (ScopeImpl child : childScopesNow()) {
             child.awaitQuiescence();
         }
+        joinEveryThread();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -446,7 +564,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (first != null) {
             first.markObserved();
         }
-        laterFailures.forEach(SubtaskImpl::markObserved);
+        laterFailureList().forEach(SubtaskImpl::markObserved);
     }
 
     private void reportUnobservedFailures() {
@@ -455,7 +573,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
             first.markObserved();
             factory.report(first, first.failure());
         }
-        for (SubtaskImpl<?> s : laterFailures) {
+        for (SubtaskImpl<?> s : laterFailureList()) {
             if (!s.observed()) {
                 s.markObserved();
                 factory.report(s, s.failure());
@@ -475,7 +593,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     private ScopeFailedException failedException() {
         SubtaskImpl<?> first = firstFailure;
-        List<SubtaskImpl<?>> others = new ArrayList<>(laterFailures);
+        List<SubtaskImpl<?>> others = laterFailureList();
         return failure("scope '" + name + "' failed", first, others);
     }
 
@@ -484,7 +602,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (firstFailure == null) {
             return new CancellationException("scope '" + name + "': no task succeeded; every one was cancelled");
         }
-        return failure("scope '" + name + "': every task failed", firstFailure, new ArrayList<>(laterFailures));
+        return failure("scope '" + name + "': every task failed", firstFailure, laterFailureList());
     }
 
     private ScopeFailedException failure(String headline, SubtaskImpl<?> first, List<SubtaskImpl<?>> others) {
@@ -522,7 +640,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (first != null) {
             first.markObserved();
             e.addSuppressed(first.failure());
-            for (SubtaskImpl<?> s : laterFailures) {
+            for (SubtaskImpl<?> s : laterFailureList()) {
                 s.markObserved();
                 e.addSuppressed(s.failure());
             }
@@ -565,7 +683,10 @@ public final class ScopeImpl implements Scope, WaitPoint {
     /** @return the threads of subtasks running now (weakly consistent) */
     public List<Thread> runningThreads() {
         List<Thread> threads = new ArrayList<>();
-        for (SubtaskImpl<?> s : live) {
+        for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+            if (!s.isRunning()) {
+                continue;
+            }
             Thread t = s.thread();
             if (t != null) {
                 threads.add(t);

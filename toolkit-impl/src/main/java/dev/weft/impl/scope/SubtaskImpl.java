@@ -40,6 +40,11 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
     private volatile int state;
     private volatile Waiter waiters;
     private volatile boolean observed;
+    /**
+     * The subtask forked before this one in the same scope. Written before the push that publishes
+     * this subtask (a CAS), and afterwards only by the scope's owner when it unlinks ended subtasks.
+     */
+    volatile SubtaskImpl<?> nextForked;
     private T result;
     private Throwable exception;
 
