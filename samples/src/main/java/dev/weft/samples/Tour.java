@@ -2,6 +2,7 @@ package dev.weft.samples;
 
 import dev.weft.samples.tour.Chapter;
 import dev.weft.samples.tour.ContextChapter;
+import dev.weft.samples.tour.LoggingChapter;
 import dev.weft.samples.tour.ScopesChapter;
 import dev.weft.samples.tour.TasksChapter;
 import java.util.List;
@@ -23,7 +24,8 @@ public final class Tour {
         return List.of(
                 new ScopesChapter(),
                 new TasksChapter(),
-                new ContextChapter()
+                new ContextChapter(),
+                new LoggingChapter()
         );
     }
 

@@ -34,7 +34,7 @@ class TourTest {
         assertThat(out.indexOf("== 1. Structured scopes")).isPositive();
         assertThat(out).contains("join threw ScopeTimeoutException", "no ads (fallback)",
                 "join threw ScopeFailedException", "any, every task failing -> ScopeFailedException",
-                "Tour done: 3 chapter(s).");
+                "Tour done: 4 chapter(s).");
     }
 
     @Test
