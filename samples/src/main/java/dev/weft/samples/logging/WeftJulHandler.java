@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
@@ -66,6 +67,7 @@ public final class WeftJulHandler extends Handler {
     private final Duration drainTimeout;
     private final ReentrantLock headLock = new ReentrantLock();
     private volatile boolean headWritten;
+    private final AtomicBoolean tailWritten = new AtomicBoolean();
     private volatile ShutdownReport lastReport;
 
     /**
@@ -155,8 +157,11 @@ public final class WeftJulHandler extends Handler {
     }
 
     private ShutdownReport closeAndReport(Duration timeout) {
-        if (!writer.isClosed() && headWritten) {
-            writer.write(getFormatter().getTail(this).getBytes(charset()));
+        if (headWritten && tailWritten.compareAndSet(false, true)) {
+            String tail = getFormatter().getTail(this);
+            if (!tail.isEmpty()) {
+                writer.write(tail.getBytes(charset()));
+            }
         }
         ShutdownReport report = writer.close(timeout);
         lastReport = report;
