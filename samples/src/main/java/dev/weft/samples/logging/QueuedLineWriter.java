@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +51,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       reached the operating system; a JVM exit after the queue's shutdown drain loses nothing.</li>
  * </ul>
  *
+ * <p>Reachability. The consumer and the error sink refer back to this writer and to the handler that
+ * owns it, so the queue stays reachable as long as its consumer thread exists: the queue's
+ * {@code Cleaner} net never fires for it. Close it (a logging framework does, on reconfiguration or
+ * with its shutdown hook) or let the JVM's exit drain it; a writer dropped without either keeps its
+ * parked consumer and its file open, as an unclosed {@code FileHandler} keeps its file.
+ *
  * <p>Visibility. {@code out} is final and written only by the consumer thread (a consumer restarted
  * after an {@code Error} starts after its predecessor ended, which orders their writes); the close
  * path touches it only after {@link ConsumerQueue#awaitTermination} returned {@code true}, which
@@ -65,6 +74,10 @@ public final class QueuedLineWriter implements AutoCloseable {
     /** A request, queued behind the lines before it, to flush the sink and say so. */
     private record Barrier(CountDownLatch written) {}
 
+    /** Lines that may wait before a logging thread waits for room, unless configured otherwise. */
+    public static final int DEFAULT_CAPACITY = 8_192;
+    /** How long a close drains before it forces, unless configured otherwise. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
     /** Largest capacity accepted: the queue allocates its ring up front. */
     public static final int MAX_CAPACITY = 1 << 20;
     /** Keeps one spill's lines together on the shared fallback stream; a lock, not a monitor, as it is held across I/O. */
@@ -234,6 +247,19 @@ public final class QueuedLineWriter implements AutoCloseable {
             fallback.flush();
         } finally {
             SPILL_LOCK.unlock();
+        }
+    }
+
+    /** Opens {@code file} for appending, creating it and its directories if missing. */
+    static OutputStream open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open log file " + file.toAbsolutePath(), e);
         }
     }
 

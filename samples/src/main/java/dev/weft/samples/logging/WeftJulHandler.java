@@ -5,12 +5,9 @@ import dev.weft.ShutdownReport;
 import dev.weft.spi.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,10 +55,6 @@ import java.util.logging.SimpleFormatter;
  */
 public final class WeftJulHandler extends Handler {
     private static final String PREFIX = WeftJulHandler.class.getName();
-    /** Lines that may wait before a logging thread waits for room. */
-    public static final int DEFAULT_CAPACITY = 8_192;
-    /** How long {@link #close()} drains before it forces. */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final QueuedLineWriter writer;
     private final Duration drainTimeout;
@@ -75,10 +68,7 @@ public final class WeftJulHandler extends Handler {
      * takes its default: file {@code weft-jul.log} in the working directory, appended to.
      */
     public WeftJulHandler() {
-        this(PREFIX, open(Path.of(property("file", "weft-jul.log"))), true,
-                Integer.parseInt(property("capacity", Integer.toString(DEFAULT_CAPACITY))),
-                Duration.ofMillis(Long.parseLong(property("drainTimeoutMillis",
-                        Long.toString(DEFAULT_DRAIN_TIMEOUT.toMillis())))));
+        this(Settings.fromLogManager());
         setLevel(Level.parse(property("level", "ALL")));
         setFormatter(newFormatter(property("formatter", SimpleFormatter.class.getName())));
         try {
@@ -88,10 +78,37 @@ public final class WeftJulHandler extends Handler {
         }
     }
 
+    /** The properties read before the file is opened, so a bad value fails without leaving a file open. */
+    private record Settings(Path file, int capacity, Duration drainTimeout) {
+        static Settings fromLogManager() {
+            Path file = Path.of(property("file", "weft-jul.log"));
+            int capacity = Math.clamp(number("capacity", QueuedLineWriter.DEFAULT_CAPACITY), Integer.MIN_VALUE,
+                    Integer.MAX_VALUE);
+            Duration drain = Duration.ofMillis(number("drainTimeoutMillis",
+                    QueuedLineWriter.DEFAULT_DRAIN_TIMEOUT.toMillis()));
+            Checks.positive(PREFIX + ".capacity", capacity, QueuedLineWriter.MAX_CAPACITY);
+            Checks.positive(PREFIX + ".drainTimeoutMillis", drain);
+            return new Settings(file, capacity, drain);
+        }
+
+        private static long number(String key, long fallback) {
+            String value = property(key, Long.toString(fallback));
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(PREFIX + "." + key + " must be a number, was '" + value + "'", e);
+            }
+        }
+    }
+
+    private WeftJulHandler(Settings s) {
+        this("jul:" + s.file().getFileName(), QueuedLineWriter.open(s.file()), true, s.capacity(), s.drainTimeout());
+    }
+
     /** Appends to {@code file} (created if missing), with the default capacity and drain timeout. */
     public WeftJulHandler(Path file) {
-        this("jul:" + Checks.notNull("file", file).getFileName(), open(file), true, DEFAULT_CAPACITY,
-                DEFAULT_DRAIN_TIMEOUT);
+        this("jul:" + Checks.notNull("file", file).getFileName(), QueuedLineWriter.open(file), true,
+                QueuedLineWriter.DEFAULT_CAPACITY, QueuedLineWriter.DEFAULT_DRAIN_TIMEOUT);
     }
 
     /**
@@ -207,18 +224,6 @@ public final class WeftJulHandler extends Handler {
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalArgumentException(PREFIX + ".formatter: cannot create '" + className + "'", e);
-        }
-    }
-
-    static OutputStream open(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open log file " + file.toAbsolutePath(), e);
         }
     }
 }

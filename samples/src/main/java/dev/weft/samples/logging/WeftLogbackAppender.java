@@ -40,7 +40,7 @@ public class WeftLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEven
     private Encoder<ILoggingEvent> encoder;
     private String file;
     private OutputStream stream;
-    private int capacity = WeftJulHandler.DEFAULT_CAPACITY;
+    private int capacity = QueuedLineWriter.DEFAULT_CAPACITY;
     private Duration drainTimeout = Duration.buildBySeconds(5);
     private volatile QueuedLineWriter writer;
     private volatile ShutdownReport lastReport;
@@ -98,7 +98,7 @@ public class WeftLogbackAppender extends UnsynchronizedAppenderBase<ILoggingEven
         QueuedLineWriter w;
         try {
             boolean ownsSink = stream == null;
-            OutputStream sink = ownsSink ? WeftJulHandler.open(Path.of(file)) : stream;
+            OutputStream sink = ownsSink ? QueuedLineWriter.open(Path.of(file)) : stream;
             w = new QueuedLineWriter(queueName, sink, ownsSink, capacity,
                     java.time.Duration.ofMillis(drainTimeout.getMilliseconds()), this::reportFailure);
         } catch (RuntimeException e) {
