@@ -4,6 +4,7 @@ import dev.weft.samples.tour.Chapter;
 import dev.weft.samples.tour.ContextChapter;
 import dev.weft.samples.tour.DeadlockChapter;
 import dev.weft.samples.tour.ExecutorChapter;
+import dev.weft.samples.tour.LoggingChapter;
 import dev.weft.samples.tour.ScopesChapter;
 import dev.weft.samples.tour.TasksChapter;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class Tour {
                 new ScopesChapter(),
                 new TasksChapter(),
                 new ContextChapter(),
+                new LoggingChapter(),
                 new ExecutorChapter(),
                 new DeadlockChapter(),
         });

@@ -55,4 +55,13 @@ class TourTest {
         assertThat(out.split("\\[requestId=req-B]", -1)).hasSize(5);
         assertThat(out).contains("restored on 10 subtask threads, undone on 10; threads that still had an MDC entry after undo: 0");
     }
+
+    @Test
+    void loggingChapterCountsEachAppendersLinesAndWeftLosesNone() throws Exception {
+        String out = runTour("--smoke", "logging");
+        assertThat(out).containsPattern("Logback AsyncAppender: wrote \\d+ of 20000 \\(lost \\d+\\)")
+                .contains("queueSize=256 discardingThreshold=51 neverBlock=false",
+                        "Weft appender: wrote 20000 of 20000 (lost 0)",
+                        "Weft JUL handler: wrote 20000 of 20000 (lost 0)");
+    }
 }
