@@ -1,5 +1,6 @@
 package dev.weft.impl.deadlock;
 
+import dev.weft.impl.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.HotSpotDiagnosticMXBean;

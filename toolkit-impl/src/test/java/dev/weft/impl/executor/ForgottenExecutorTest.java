@@ -1,13 +1,10 @@
 package dev.weft.impl.executor;
 
+import dev.weft.impl.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,14 +27,7 @@ class ForgottenExecutorTest {
     record Result(int exit, String output) {}
 
     static Result runChild(String mainClass) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cp = new ArrayList<>();
-        cp.add(System.getProperty("java.class.path"));
-        String modulePath = System.getProperty("jdk.module.path");
-        if (modulePath != null && !modulePath.isBlank()) {
-            cp.add(modulePath); // surefire may put the module under test on the module path
-        }
-        Process p = new ProcessBuilder(java, "-cp", String.join(File.pathSeparator, cp), mainClass)
+        Process p = new ProcessBuilder(ChildJvm.command(mainClass))
                 .redirectErrorStream(true)
                 .start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -3,7 +3,6 @@ package dev.weft.impl.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -110,16 +109,8 @@ class QueueExitTest {
             return new Child(p.exitValue(), out.toString());
         }
 
-        /** The test runs on the class path or the module path; the child gets both as its class path. */
         private static String classPath() {
-            List<String> parts = new ArrayList<>();
-            for (String key : List.of("jdk.module.path", "java.class.path")) {
-                String v = System.getProperty(key);
-                if (v != null && !v.isBlank()) {
-                    parts.add(v);
-                }
-            }
-            return String.join(File.pathSeparator, parts);
+            return dev.weft.impl.testing.ChildJvm.classPath();
         }
 
         long number(String key) {

@@ -1,12 +1,9 @@
 package dev.weft.impl.shutdown;
 
+import dev.weft.impl.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,15 +13,7 @@ import org.junit.jupiter.api.Timeout;
 class ShutdownHaltTest {
     @Test
     void aJvmWithHungHooksHaltsAtTheDeadlineAndSaysWhatHung() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> parts = new ArrayList<>();
-        for (String key : List.of("jdk.module.path", "java.class.path")) {
-            String v = System.getProperty(key);
-            if (v != null && !v.isBlank()) {
-                parts.add(v);
-            }
-        }
-        Process p = new ProcessBuilder(java, "-Xshare:off", "-cp", String.join(File.pathSeparator, parts),
+        Process p = new ProcessBuilder(ChildJvm.java(), "-Xshare:off", "-cp", ChildJvm.classPath(),
                 ShutdownHaltChild.class.getName()).redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the child must not hang").isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
