@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Reproductions of behaviours found while writing the samples and docs that contradict the API's
- * contract. Each test asserts what the contract promises, so it fails until the implementation is
- * fixed; each is as small as the behaviour allows and synchronises with latches and joins, never sleeps.
+ * Behaviours once found broken while the samples and docs were written: builder options that must
+ * compose in either order, an {@code any()} that succeeded reporting its losers, a never-run subtask
+ * without a name. Each synchronises with latches and joins, never sleeps.
  */
 @Timeout(30)
-class ReportedBugsTest {
+class ScopeRegressionTest {
 
     /** A thread-local value and a carrier for it, as a user would write for MDC. */
     private static final ThreadLocal<String> REQUEST_ID = new ThreadLocal<>();
