@@ -9,15 +9,18 @@ Conventions shared by every benchmark class of the project (scopes, queues, exec
   * In each group the method whose name starts with "baseline" is the denominator: ratio = score /
     baseline score. For times (ns/op) lower is better; for throughput (ops/s) higher is better.
   * Per-task figures divide by the first of the params named in PER_TASK_PARAMS that the benchmark
-    has (n, depth, ...): a fan-out of n = 10,000 in 2 ms is 200 ns per task.
+    has (n, depth, ...): a fan-out of n = 10,000 in 2 ms is 200 ns per task. They are always in ns.
   * TARGETS below are the project's stated goals; each is checked and printed as met or missed.
+    ABSOLUTE_TARGETS are goals stated as a time (e.g. "a scan of 10,000 threads under 20 ms"): the
+    statistic is "score" (JMH's primary score: the mean) or "p50" (the median; sample-time mode only).
+  * In sample-time mode (SampleTime) the tables also show the median (p50) and p99.
 """
 import json
 import re
 import sys
 from collections import OrderedDict
 
-PER_TASK_PARAMS = ("n", "depth", "tasks", "items")
+PER_TASK_PARAMS = ("n", "depth", "tasks", "items", "threads")
 
 # (group class, param filter, method, reference method, max ratio of method/reference, description)
 TARGETS = [
@@ -27,7 +30,42 @@ TARGETS = [
      "Weft scope <= 1.25x raw virtual threads per subtask"),
     ("ScopeFanOutBenchmark", {"n": "10000"}, "weftScope", "structuredTaskScope", 1.0,
      "Weft scope no slower than JDK 25 StructuredTaskScope"),
+    # issue 3: at least 1.5x ArrayBlockingQueue's throughput with 4 producers (time <= 1/1.5), no slower with 1
+    ("QueueThroughputBenchmark", {"producers": "4"}, "weftQueue", "baselineArrayBlockingQueue", 1 / 1.5,
+     "Weft queue >= 1.5x ArrayBlockingQueue throughput, 4 producers"),
+    ("QueueThroughputBenchmark", {"producers": "4"}, "weftQueueBatch", "arrayBlockingQueueBatch", 1 / 1.5,
+     "Weft batch queue >= 1.5x ArrayBlockingQueue + drainTo throughput, 4 producers"),
+    ("QueueThroughputBenchmark", {"producers": "1"}, "weftQueue", "baselineArrayBlockingQueue", 1.0,
+     "Weft queue no slower than ArrayBlockingQueue, 1 producer"),
+    ("QueueThroughputBenchmark", {"producers": "1"}, "weftQueueBatch", "arrayBlockingQueueBatch", 1.0,
+     "Weft batch queue no slower than ArrayBlockingQueue + drainTo, 1 producer"),
+    # issue 5: at least 0.9x newVirtualThreadPerTaskExecutor's throughput without a limit (time <= 1/0.9)
+    ("ExecutorBenchmark", {}, "weftExecutor", "baselineVirtualThreadExecutor", 1 / 0.9,
+     "Weft executor >= 0.9x newVirtualThreadPerTaskExecutor throughput"),
+    # issue 4: analysing a 100,000-thread dump takes <= 1/4 of the JDK's time to write it
+    ("DeadlockDumpBenchmark", {"threads": "100000"}, "weftAnalyzeDump", "baselineJdkDump", 0.25,
+     "analysis of a dump <= 1/4 of the JDK's time to write it"),
 ]
+
+# (group class, param filter, method, statistic "score" | "p50", limit in ms, description)
+ABSOLUTE_TARGETS = [
+    ("QueueCloseBenchmark", {"pending": "0"}, "weftQueue", "p50", 1.0,
+     "an idle Weft queue ends within 1 ms of close() (median)"),
+    ("QueueCloseBenchmark", {"pending": "0"}, "weftQueueBatch", "p50", 1.0,
+     "an idle Weft batch queue ends within 1 ms of close() (median)"),
+    ("DeadlockScanBenchmark", {"threads": "10000"}, "weftRegistryScan", "score", 20.0,
+     "registry scan of 10,000 threads under 20 ms"),
+]
+
+NANOS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9, "min": 6e10}
+
+
+def to_ms(value, unit):
+    """A JMH time per operation ("us/op") in milliseconds; None for a throughput unit."""
+    head, _, tail = unit.partition("/")
+    if tail != "op" or head not in NANOS:
+        return None
+    return value * NANOS[head] / 1e6
 
 
 def group_of(benchmark):
@@ -80,6 +118,8 @@ def load(path):
             "error": number(pm.get("scoreError")),
             "unit": pm["scoreUnit"],
             "alloc": alloc["score"] if alloc else None,
+            "p50": (pm.get("scorePercentiles") or {}).get("50.0") if r["mode"] == "sample" else None,
+            "p99": (pm.get("scorePercentiles") or {}).get("99.0") if r["mode"] == "sample" else None,
             "forks": r.get("forks"),
             "params": params,
         }
@@ -98,8 +138,10 @@ def print_tables(groups):
         unit = next(iter(rows[0][1].values()))["unit"]
         better = "higher is better" if "/s" in unit else "lower is better"
         print(f"\n### {simple} ({mode}, {unit}; ratio = score / baseline, {better})\n")
-        print("| params | benchmark | score | ± error | per task | ratio | B/op | B per task |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        sample = mode == "sample"
+        print("| params | benchmark | score | ± error | " + ("p50 | p99 | " if sample else "")
+              + "per task (ns) | ratio | B/op | B per task |")
+        print("|---|---|---:|---:|" + ("---:|---:|" if sample else "") + "---:|---:|---:|---:|")
         for params, methods in rows:
             base = next((m for name, m in methods.items() if name.startswith("baseline")), None)
             div, _ = per_task_divisor(dict(params))
@@ -107,9 +149,11 @@ def print_tables(groups):
             for name, m in ordered:
                 ratio = m["score"] / base["score"] if base else None
                 err = f"{100 * m['error'] / m['score']:.0f}%" if m["error"] is not None and m["score"] else "-"
-                per_task = m["score"] / div if "/op" in m["unit"] else None
+                ms = to_ms(m["score"], m["unit"])
+                per_task = ms * 1e6 / div if ms is not None else None
                 alloc_task = m["alloc"] / div if m["alloc"] is not None else None
-                print(f"| {param_text(params)} | {name} | {fmt(m['score'])} | {err} | {fmt(per_task)} | "
+                pct = f"{fmt(m['p50'])} | {fmt(m['p99'])} | " if sample else ""
+                print(f"| {param_text(params)} | {name} | {fmt(m['score'])} | {err} | {pct}{fmt(per_task)} | "
                       f"{fmt(ratio) + 'x' if ratio else '-'} | {fmt(m['alloc'])} | {fmt(alloc_task)} |")
 
 
@@ -127,6 +171,19 @@ def check_targets(groups):
                 ratio = 1 / ratio
             verdict = "met" if ratio <= max_ratio else "MISSED"
             lines.append(f"  {verdict:6} {desc} [{simple} {param_text(params)}]: {ratio:.2f}x (limit {max_ratio:.2f}x)")
+    for simple, pfilter, method, stat, limit_ms, desc in ABSOLUTE_TARGETS:
+        for (g, mode, params), methods in groups.items():
+            p = dict(params)
+            if g != simple or any(p.get(k) != v for k, v in pfilter.items()) or method not in methods:
+                continue
+            m = methods[method]
+            value = m["score"] if stat == "score" else m.get(stat)
+            ms = to_ms(value, m["unit"]) if value is not None else None
+            if ms is None:
+                lines.append(f"  ?      {desc} [{simple} {param_text(params)}]: no {stat} in {mode} mode")
+                continue
+            verdict = "met" if ms <= limit_ms else "MISSED"
+            lines.append(f"  {verdict:6} {desc} [{simple} {param_text(params)}]: {stat} {ms:.3f} ms (limit {limit_ms:g} ms)")
     if lines:
         print("\nTargets:")
         print("\n".join(lines))
