@@ -24,7 +24,8 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * running (r3); and no body ended after close returned (r4, read by the arbiter).
  *
  * <p>Reachable failure (tried): in {@code ManagedExecutorImpl.taskFinished}, let the task leave
- * {@code live} before its counters move, and close returns with "running 1" or "completed 0".
+ * {@code live} before its counters move, and close returns with "completed 0 running 1" (tens of
+ * percent of the samples).
  */
 @JCStressTest
 @Description("Executor: close racing the last task's completion. close returns only after the task ended, with final counters.")

@@ -8,6 +8,8 @@ import dev.weft.ConsumerQueue;
 import dev.weft.ShutdownReport;
 import dev.weft.Weft;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -19,16 +21,17 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
 /**
  * Close racing close: a forcing close and a graceful close of the same queue, three items accepted.
  *
- * <p>The queue holds items 0-2, accepted before the actors start; the consumer may be anywhere in
- * them. Actor 1 closes with a zero timeout (force at once: what the consumer has not begun goes to
- * the orphan handler); actor 2 closes gracefully with a generous timeout. What must hold: both
+ * <p>The queue holds items 0-2, accepted before the actors start; the consumer holds item 0 until
+ * actor 2 lets it go (or the force interrupts it). Actor 1 closes with a zero timeout (force at
+ * once: what the consumer has not begun goes to the orphan handler); actor 2 lets the consumer go
+ * and closes gracefully with a generous timeout. What must hold: both
  * calls return, and when each returns the consumer has ended; each item is delivered or handed to
  * the orphan handler exactly once (r1-r3); the two reports together name exactly the orphaned
  * items, not twice, and neither names an item in flight or a stuck thread (r4).
  *
- * <p>Reachable failures (tried): count what a forced close found unclaimed before taking it
- * (instead of what {@code stealEverything} took) and both reports name the same orphans: "reports
- * say 2 undelivered, orphan handler got 1"; skip the orphan handler and "lost" appears.
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
+ * {@code closed} before it looks at what is left in the ring, and the graceful close loses the
+ * items the consumer had not begun: "delivered, lost, lost".
  */
 @JCStressTest
 @Description("Queue: close racing close. Both return once the consumer ended; every item delivered or orphaned once; the reports' undelivered counts add up to the orphans.")
@@ -42,8 +45,9 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
 public class QueueCloseRacingCloseTest {
     private static final int ITEMS = 3;
     private final Ledger ledger = new Ledger(ITEMS);
+    private final CountDownLatch holdFirst = new CountDownLatch(1);
     private final ConsumerQueue<Integer> queue = Weft.queue("close-vs-close").capacity(ITEMS)
-            .onOrphans(ledger::handedBack).consume(ledger::delivered);
+            .onOrphans(ledger::handedBack).consume(this::handle);
     private volatile ShutdownReport forced;
     private volatile ShutdownReport graceful;
     private volatile boolean forcedReturnedEarly;
@@ -57,6 +61,18 @@ public class QueueCloseRacingCloseTest {
         }
     }
 
+    /** Holds item 0 until the graceful closer lets go or the forcing close interrupts: items 1 and 2 are still pending when the closes race. */
+    private void handle(Integer item) {
+        if (item == 0) {
+            try {
+                holdFirst.await(Probe.HANG_GUARD_NANOS, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException forced) {
+                // the forcing close cancelled the consumer: item 0 is still handled, the rest orphaned
+            }
+        }
+        ledger.delivered(item);
+    }
+
     @Actor
     public void forcing() {
         forced = queue.close(Duration.ZERO);
@@ -65,6 +81,7 @@ public class QueueCloseRacingCloseTest {
 
     @Actor
     public void graceful() {
+        holdFirst.countDown();
         Probe.jitter();
         graceful = queue.close(Duration.ofNanos(Probe.HANG_GUARD_NANOS));
         gracefulReturnedEarly = !terminated();

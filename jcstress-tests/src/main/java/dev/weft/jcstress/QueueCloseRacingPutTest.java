@@ -25,9 +25,9 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * (r1, r2); refusal is final, so item 1 is never accepted after item 0 was refused; and when
  * {@code close} returns, every accepted item has already been delivered and the report is clean (r3).
  *
- * <p>Reachable failures (tried): let the consumer end on {@code closed} before it looks at what is
- * left in the ring ({@code QueueCore.awaitItemsLocked}) and "lost" appears; check {@code closed}
- * outside the lock in {@code QueueCore.send} and an item is accepted after the consumer has ended.
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
+ * {@code closed} before it looks at what is left in the ring, and "lost, lost, close returned with
+ * 0 of 2 delivered" appears.
  */
 @JCStressTest
 @Description("Queue: close racing put. Each item is delivered exactly once or refused; close returns only once all accepted items are delivered.")

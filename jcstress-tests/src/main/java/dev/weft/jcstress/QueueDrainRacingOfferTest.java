@@ -32,9 +32,9 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * (r3); delivery is in acceptance order and the counters agree: accepted, delivered and refused in
  * {@code stats()} match what the producer saw (r4).
  *
- * <p>Reachable failures (tried): in {@code QueueCore.takeBatch}, wake waiting producers but forget
- * to count the batch out of the ring ({@code count -= n}) and items are delivered twice; count a
- * refusal on a closed queue nowhere and r4 shows the counters disagree.
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
+ * {@code closed} before it looks at what is left in the ring, and "close returned with 1 of 3
+ * delivered" appears, with the undelivered items named in r4.
  */
 @JCStressTest
 @Description("Queue: a batch drain and close racing offer. An accepted offer is delivered once, a refused one never; counters agree; order kept.")
@@ -89,6 +89,7 @@ public class QueueDrainRacingOfferTest {
 
     @Actor
     public void producer() {
+        Probe.jitter();
         send(3);
         send(4);
     }
