@@ -64,6 +64,9 @@ class DeadlockScenariosTest {
             "philosophers, LOCK_CYCLE",
             "platform-rl-cycle, LOCK_CYCLE",
             "weft-and-monitor, LOCK_CYCLE",
+            "full-queue-monitor, LOCK_CYCLE",
+            // the producer is a subtask and its scope's owner joins: every thread asleep on Weft wait points
+            "full-queue-get, ALL_ASLEEP",
             "dump-file-raw-threads, LOCK_CYCLE",
             "get-each-other-detection-off, ALL_ASLEEP",
             // JDK 21-25 do not reveal who owns a ReentrantLock held by a virtual thread: unprovable, so a stall

@@ -2,6 +2,7 @@ package dev.weft.impl.deadlock;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.weft.BlockedThread;
+import dev.weft.ConsumerQueue;
 import dev.weft.Deadlock;
 import dev.weft.DeadlockException;
 import dev.weft.DeadlockReport;
@@ -75,6 +76,8 @@ public final class ScenarioMain {
             case "permit-self" -> permitSelf();
             case "weft-and-monitor" -> weftAndMonitor();
             case "lost-wakeup" -> lostWakeup();
+            case "full-queue-monitor" -> fullQueueMonitor();
+            case "full-queue-get" -> fullQueueGet();
             case "dump-file-raw-threads" -> dumpFileRawThreads();
             case "timed-trylock" -> timedTryLock();
             case "socket-reads" -> socketReads();
@@ -347,6 +350,83 @@ public final class ScenarioMain {
         await(() -> waiter.get() != null && owner.get() != null && waiting(waiter.get()) && waiting(owner.get())
                 && signaller.get() != null && !signaller.get().isAlive());
         expect(waiter.get(), owner.get());
+        report(DETECTOR.scan());
+    }
+
+    /**
+     * A producer holds a monitor while it puts into a full Weft queue; the queue's consumer needs that
+     * monitor to handle the item it took. The producer waits for room only the consumer can make (the
+     * queue's "put on full queue" wait point names the consumer as owner), the consumer waits for the
+     * monitor the producer holds: a cycle through a Weft primitive and a monitor.
+     */
+    static void fullQueueMonitor() throws Exception {
+        Object monitor = new Object();
+        AtomicReference<Thread> consumer = new AtomicReference<>();
+        CountDownLatch handling = new CountDownLatch(1);
+        ConsumerQueue<Integer> queue = Weft.queue("fq-monitor").capacity(1).consume(item -> {
+            consumer.set(Thread.currentThread());
+            handling.countDown();
+            synchronized (monitor) {
+                System.out.println("UNEXPECTED consumer got the monitor");
+            }
+        });
+        Thread producer = Weft.tasks("fq-producer").build().start(() -> {
+            synchronized (monitor) {
+                try {
+                    queue.put(1);          // taken by the consumer, which then blocks on the monitor
+                    handling.await();
+                    queue.put(2);          // fills the one slot
+                    queue.put(3);          // waits for room: the consumer never makes any
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        await(() -> consumer.get() != null && blocked(consumer.get()) && waiting(producer)
+                && LockSupport.getBlocker(producer) != null);
+        expect(producer, consumer.get());
+        report(DETECTOR.scan());
+    }
+
+    /**
+     * A producer subtask puts into a full Weft queue whose consumer waits, in its handler, for that
+     * very subtask's result ({@code Subtask.get}), and the scope's owner joins. Every wait is a Weft
+     * wait point that names its owner, so it is proven from the registry alone; as the owner joining
+     * is asleep too, it is the whole group that is reported, as ALL_ASLEEP.
+     */
+    static void fullQueueGet() throws Exception {
+        AtomicReference<Subtask<String>> producerTask = new AtomicReference<>();
+        AtomicReference<Thread> consumer = new AtomicReference<>(), producer = new AtomicReference<>(),
+                owner = new AtomicReference<>();
+        CountDownLatch forked = new CountDownLatch(1);
+        ConsumerQueue<Integer> queue = Weft.queue("fq-get").capacity(1).consume(item -> {
+            consumer.set(Thread.currentThread());
+            try {
+                forked.await();
+                producerTask.get().get(); // the handler waits for the producer's result
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Weft.tasks("fq-owner").build().start(() -> {
+            owner.set(Thread.currentThread());
+            try (Scope scope = Weft.scope("fq").detectDeadlocks(false).open()) {
+                producerTask.set(scope.fork(() -> {
+                    producer.set(Thread.currentThread());
+                    for (int i = 0; ; i++) {
+                        queue.put(i); // the first is taken, the second fills the slot, the third waits for good
+                    }
+                }));
+                forked.countDown();
+                scope.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        await(() -> consumer.get() != null && producer.get() != null && owner.get() != null
+                && waiting(consumer.get()) && waiting(producer.get()) && waiting(owner.get())
+                && LockSupport.getBlocker(producer.get()) != null && LockSupport.getBlocker(consumer.get()) != null);
+        expect(producer.get(), consumer.get(), owner.get());
         report(DETECTOR.scan());
     }
 
