@@ -39,7 +39,7 @@ public final class ScopeDeadlocks {
                 return null;
             }
             ThreadDump sample = LiveSources.scopeGroup(scope);
-            Analyzer.Finding f = allAsleep(sample, Thread.currentThread().threadId());
+            Analyzer.Finding f = allAsleep(sample, scope.owner().threadId());
             if (f == null) {
                 previous = null;
                 return null;
@@ -49,7 +49,7 @@ public final class ScopeDeadlocks {
                 Set<Long> ids = new HashSet<>(f.threadIds());
                 ThreadDump withStacks = LiveSources.withStacks(sample, ids);
                 return ReportBuilder.build(withStacks, List.of(f), List.of(
-                        "the owner of scope '" + scope.name() + "' (" + Thread.currentThread().getName()
+                        "the owner of scope '" + scope.name() + "' (" + scope.owner().getName()
                                 + ") was in join(); every thread listed waits on a Weft primitive for another one listed"));
             }
             previous = sample;

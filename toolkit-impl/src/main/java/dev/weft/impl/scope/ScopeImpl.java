@@ -96,6 +96,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile Thread waiter;
     private volatile int phase;
     private volatile List<String> timedOut = List.of();
+    /** Set by the join watchdog when this scope is confirmed all asleep; read by the owner in join. */
+    private volatile DeadlockReport deadlock;
     private final ScheduledFuture<?> timer;
 
     private ScopeImpl(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
@@ -391,7 +393,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
         boolean interrupted = false;
         waiter = owner;
-        DeadlockWatch deadlocks = interruptible && detectDeadlocks && deadlineNanos == 0 ? new DeadlockWatch() : null;
+        // A scope with a deadline is not watched: its deadline ends the wait anyway.
+        boolean watched = interruptible && detectDeadlocks && deadlineNanos == 0;
+        if (watched) {
+            deadlock = null;
+            JoinWatchdog.watch(this);
+        }
         try {
             while (active.get() != 0) {
                 if (interruptible && reason == TIMEOUT) {
@@ -403,14 +410,17 @@ public final class ScopeImpl implements Scope, WaitPoint {
                     }
                     interrupted = true;
                 }
-                if (deadlocks == null) {
-                    LockSupport.park(this);
-                } else {
-                    deadlocks.parkAndCheck();
+                DeadlockReport found = deadlock;
+                if (watched && found != null) {
+                    throw deadlockException(found);
                 }
+                LockSupport.park(this);
             }
         } finally {
             waiter = null;
+            if (watched) {
+                JoinWatchdog.unwatch(this);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -418,46 +428,18 @@ public final class ScopeImpl implements Scope, WaitPoint {
     }
 
     /**
-     * Deadlock detection in {@code join} (issue #4): the owner parks with a timeout that grows from
-     * 50 ms to 1 s, and on each wake-up with subtasks still active asks whether the scope is all asleep
-     * (its owner and every thread it waits for parked at Weft wait points, on one another). Only a verdict
-     * seen on two consecutive wake-ups, over the same threads waiting the same way, throws. A scope with a
-     * deadline is not checked: its deadline ends the wait. Each check samples only this scope's threads and,
-     * transitively, the owners of what they wait on (getState and getBlocker; no thread dump).
+     * Called by the {@link JoinWatchdog} thread when this scope is confirmed all asleep: publishes
+     * the report, then wakes the owner, which throws it from {@code join}.
      */
-    private final class DeadlockWatch {
-        private static final long FIRST_NANOS = 50_000_000L, MAX_NANOS = 1_000_000_000L;
-        private ScopeDeadlocks.Check check; // created at the first wake-up: most joins never get there
-        private long nextNanos = FIRST_NANOS;
-        private boolean broken;
+    void deadlockFound(DeadlockReport report) {
+        deadlock = report;
+        LockSupport.unpark(owner);
+    }
 
-        void parkAndCheck() {
-            if (broken) {
-                LockSupport.park(ScopeImpl.this);
-                return;
-            }
-            LockSupport.parkNanos(ScopeImpl.this, nextNanos);
-            nextNanos = Math.min(MAX_NANOS, nextNanos * 2);
-            if (active.get() != 0 && reason == NONE) {
-                DeadlockReport report;
-                try {
-                    if (check == null) {
-                        check = new ScopeDeadlocks.Check();
-                    }
-                    report = check.confirmAllAsleep(ScopeImpl.this);
-                } catch (RuntimeException detectorFailed) {
-                    broken = true; // the detector must never break a join: wait on without it
-                    System.getLogger("dev.weft").log(System.Logger.Level.WARNING,
-                            "deadlock check of scope '" + name + "' failed; join goes on without it", detectorFailed);
-                    return;
-                }
-                if (report != null) {
-                    throw new DeadlockException("scope '" + name + "' is deadlocked: its owner " + owner.getName()
-                            + " waits in join() and every thread it waits for waits on another one of them\n"
-                            + report.toText(), report);
-                }
-            }
-        }
+    private DeadlockException deadlockException(DeadlockReport report) {
+        return new DeadlockException("scope '" + name + "' is deadlocked: its owner " + owner.getName()
+                + " waits in join() and every thread it waits for waits on another one of them\n"
+                + report.toText(), report);
     }
 
     private void throwOutcome() {
