@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -45,7 +46,7 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
     private static final ShutdownCoordinatorImpl INSTANCE = new ShutdownCoordinatorImpl(true);
 
     private final boolean jvmWide;
-    private final Map<ShutdownPhase, ConcurrentLinkedQueue<Action>> actions = new EnumMap<>(ShutdownPhase.class);
+    private final Map<ShutdownPhase, Set<Action>> actions = new EnumMap<>(ShutdownPhase.class);
     private final AtomicBoolean hookInstalled = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final TaskFactoryImpl threads = TaskFactoryImpl.daemonPlatform("weft-shutdown");
@@ -57,7 +58,7 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
     ShutdownCoordinatorImpl(boolean jvmWide) {
         this.jvmWide = jvmWide;
         for (ShutdownPhase phase : ShutdownPhase.values()) {
-            actions.put(phase, new ConcurrentLinkedQueue<>());
+            actions.put(phase, ConcurrentHashMap.newKeySet());
         }
     }
 
@@ -93,7 +94,7 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
             runLate(a);
             return () -> {};
         }
-        ConcurrentLinkedQueue<Action> queue = actions.get(phase);
+        Set<Action> queue = actions.get(phase);
         queue.add(a);
         installHookOnce();
         if (started.get() && queue.remove(a)) {
@@ -185,10 +186,17 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
         return n;
     }
 
-    private static List<Action> drain(ConcurrentLinkedQueue<Action> queue) {
+    /**
+     * Takes every action of a phase. Each is taken by whoever removes it first (this drain, a late
+     * registration, or its own unregistration), so none runs twice and none is skipped. A set keyed
+     * by identity makes unregistering O(1): services may hold thousands of queues and executors.
+     */
+    private static List<Action> drain(Set<Action> queue) {
         List<Action> out = new ArrayList<>();
-        for (Action a; (a = queue.poll()) != null; ) {
-            out.add(a);
+        for (Action a : queue) {
+            if (queue.remove(a)) {
+                out.add(a);
+            }
         }
         return out;
     }
@@ -261,5 +269,16 @@ public final class ShutdownCoordinatorImpl implements ShutdownCoordinator {
                 + (started.get() ? ", shutting down" : "") + "]";
     }
 
-    private record Action(ShutdownPhase phase, String name, Runnable action) {}
+    /** A registered action; identity, not value, tells two registrations apart. */
+    private static final class Action {
+        final ShutdownPhase phase;
+        final String name;
+        final Runnable action;
+
+        Action(ShutdownPhase phase, String name, Runnable action) {
+            this.phase = phase;
+            this.name = name;
+            this.action = action;
+        }
+    }
 }
