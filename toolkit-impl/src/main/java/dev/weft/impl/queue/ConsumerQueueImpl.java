@@ -21,6 +21,10 @@ import java.time.Duration;
  * producer view are unreachable, the {@link Cleaner} runs and closes the core (in the background,
  * with the builder's drain timeout), and every accepted item is still delivered. Each method that
  * reaches the core fences this handle, so the Cleaner cannot close the queue under a running call.
+ * The rescue needs the handle to become unreachable: a consumer that refers to its own queue keeps
+ * it reachable from the Cleaner's list, so such a queue is rescued only by the shutdown coordinator at
+ * exit. Once the queue terminates its Cleaner registration is dropped, so a closed queue is garbage
+ * as soon as its owner lets go of it, whatever its consumer refers to.
  *
  * <pre>{@code
  * ConsumerQueue<String> q = Weft.queue("lines").consume(System.out::println);
@@ -37,7 +41,7 @@ public final class ConsumerQueueImpl<T> implements ConsumerQueue<T> {
 
     ConsumerQueueImpl(QueueCore<T> core) {
         this.core = core;
-        CLEANER.register(this, new Unreachable(core));
+        core.cleanable(CLEANER.register(this, new Unreachable(core)));
     }
 
     @Override
@@ -151,8 +155,8 @@ public final class ConsumerQueueImpl<T> implements ConsumerQueue<T> {
     private record Unreachable(QueueCore<?> core) implements Runnable {
         @Override
         public void run() {
-            if (core.isClosed()) {
-                return;
+            if (core.isClosed() || core.isTerminated()) {
+                return; // closed by its owner, at exit, or given up: nothing left to rescue
             }
             core.factory.start(() -> core.closeUnattended("because it and its producers became unreachable",
                     core.drainTimeout.toNanos()));

@@ -13,6 +13,7 @@ import dev.weft.impl.task.ManagedTask;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.WaitPoint;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The state and the consumer of one consumer queue. Users never hold this object: they hold a
- * {@link ConsumerQueueImpl}, a thin handle whose unreachability a {@link java.lang.ref.Cleaner}
+ * {@link ConsumerQueueImpl}, a thin handle whose unreachability a {@link Cleaner}
  * watches. The consumer thread, the shutdown coordinator's registration and the cleaning action hold
  * only this core, so none of them keeps the handle alive.
  *
@@ -129,6 +130,13 @@ final class QueueCore<T> {
     private long handedAtLastDeath = -1;
     private volatile ShutdownCoordinator.Registration registration;
     private volatile Thread ownerWatcher;
+    /**
+     * The handle's registration with the Cleaner. Cleaned when the queue terminates: the Cleaner's
+     * list is a GC root, and a consumer that refers to its own queue (a handler object that owns the
+     * queue and consumes with one of its methods) would otherwise keep the handle, and so this core,
+     * reachable from that root forever.
+     */
+    private volatile Cleaner.Cleanable cleanable;
 
     private final WaitPoint fullWait = new WaitPoint() {
         @Override
@@ -557,6 +565,10 @@ final class QueueCore<T> {
         if (watcher != null && watcher != Thread.currentThread()) {
             watcher.interrupt();
         }
+        Cleaner.Cleanable c = cleanable;
+        if (c != null) {
+            c.clean(); // its action sees the queue terminated and does nothing
+        }
     }
 
     // ------------------------------------------------------------------ close
@@ -710,6 +722,13 @@ final class QueueCore<T> {
         registration = r;
         if (isTerminated()) {
             r.close();
+        }
+    }
+
+    void cleanable(Cleaner.Cleanable c) {
+        cleanable = c;
+        if (isTerminated()) {
+            c.clean();
         }
     }
 

@@ -14,6 +14,7 @@ import dev.weft.ShutdownReport;
 import dev.weft.Weft;
 import dev.weft.impl.shutdown.ShutdownCoordinatorImpl;
 import dev.weft.impl.task.WaitPoint;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -577,6 +578,31 @@ class ConsumerQueueTest {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the GC gives no signal to wait for
             }
             assertThat(tasks.running()).as("the consumer ended, so the Cleaner closed the queue").isZero();
+        }
+
+        @Test
+        void aClosedQueueWhoseConsumerRefersToItIsGarbageOnceItsOwnerLetsGo() throws Exception {
+            // A handler object that owns its queue and consumes with one of its own methods: the
+            // consumer refers to the queue, so only dropping the Cleaner registration at close frees it.
+            final class SelfReferringHandler {
+                final ConsumerQueue<Integer> queue = builder("self-referring").consume(this::handle);
+                int handled;
+
+                void handle(Integer item) {
+                    handled += item; // the consumer reaches the queue through this object
+                }
+            }
+            SelfReferringHandler handler = new SelfReferringHandler();
+            handler.queue.put(1);
+            handler.queue.close(LONG);
+            WeakReference<ConsumerQueue<Integer>> gone = new WeakReference<>(handler.queue);
+            handler = null;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (gone.get() != null && System.nanoTime() < until) {
+                System.gc();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the GC gives no signal to wait for
+            }
+            assertThat(gone.get()).as("the closed queue was collected").isNull();
         }
 
         private void fillAndForget(dev.weft.TaskFactory tasks, CountDownLatch delivered) throws InterruptedException {
