@@ -19,16 +19,15 @@ import java.util.concurrent.Future;
  * a started task always runs its body (with its interrupt status set), as the JDK's executors do,
  * so no accepted task silently vanishes.
  *
- * <p>Visibility: {@code thread} is volatile, written before {@link Thread#start()} by the thread
- * that starts the task and read by {@code shutdownNow}; see {@link ManagedExecutorImpl} for the
- * argument that an interrupt is never missed. {@code began} is written and read on the task's own
- * thread only.
+ * <p>Visibility: the task's thread is bound before {@link Thread#start()}; {@link #registered()}
+ * reads the executor's volatile {@code interrupting} after the registry holds the thread; see
+ * {@link ManagedExecutorImpl} for the argument that an interrupt is never missed. {@code began} is
+ * written and read on the task's own thread only.
  */
 final class ExecTask extends ManagedTask {
     private final ManagedExecutorImpl executor;
     private final Runnable work;
     private final ExecFuture<?> future;
-    private volatile Thread thread;
     private boolean began;
 
     ExecTask(ManagedExecutorImpl executor, Runnable work, ExecFuture<?> future) {
@@ -38,17 +37,23 @@ final class ExecTask extends ManagedTask {
         this.future = future;
     }
 
-    /** Records the thread this task is about to start on; see {@link ManagedExecutorImpl}. */
+    /** Tells the future which thread it is about to run on, for {@code cancel(true)}. */
     void startingOn(Thread t) {
-        thread = t;
         if (future != null) {
             future.runsOn(t);
         }
     }
 
-    /** @return the thread this task was started on, or {@code null} while it waits in the queue */
-    Thread startedThread() {
-        return thread;
+    ManagedExecutorImpl executor() {
+        return executor;
+    }
+
+    /** A {@code shutdownNow} that scanned the registry before this task joined it cannot have seen it. */
+    @Override
+    protected void registered() {
+        if (executor.interrupting()) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return what a caller gave us: the future of a submitted task, the runnable of an executed one */

@@ -10,6 +10,7 @@ import dev.weft.StuckThread;
 import dev.weft.impl.shutdown.ShutdownCoordinatorImpl;
 import dev.weft.impl.shutdown.StuckThreads;
 import dev.weft.impl.task.TaskFactoryImpl;
+import dev.weft.impl.task.ThreadRegistry;
 import dev.weft.impl.task.WaitPoint;
 import dev.weft.spi.Checks;
 import java.lang.invoke.MethodHandles;
@@ -20,11 +21,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,12 +51,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Invariants</h2>
  * <ul>
  * <li>{@code state} only grows: RUNNING → SHUTDOWN → TERMINATED. TERMINATED is reached exactly once,
- *     by CAS in {@link #tryTerminate()}, when the state is SHUTDOWN and {@code live} is empty.</li>
- * <li>{@code live} holds every accepted task that has neither finished nor been handed back: the
- *     running ones and, with a limit, the queued ones. A task leaves it exactly once: in
+ *     by CAS in {@link #tryTerminate()}, when the state is SHUTDOWN and {@code live} is zero.</li>
+ * <li>{@code live} counts every accepted task that has neither finished nor been handed back: the
+ *     running ones and, with a limit, the queued ones. It drops exactly once per task: in
  *     {@link #taskFinished}, or when {@code shutdownNow}/a forced close takes it out of the queue.
  *     So every accepted task either runs to an end or is handed back (returned by
  *     {@code shutdownNow}; cancelled or reported by a forced close), never both, never neither.</li>
+ * <li>The executor keeps no set of its running tasks: the JVM's {@link ThreadRegistry} already holds
+ *     every running Weft task, so {@code shutdownNow}, a forced close and the stuck-thread report
+ *     find this executor's tasks there. That costs a visit of every running Weft thread on those rare
+ *     paths, and keeps the per-task path to one registration and two counter updates.</li>
  * <li>With a limit: {@code active} (started, not finished) never exceeds {@code limit}; a task waits
  *     in {@code waiting} only while {@code active == limit}; a finishing task hands its permit
  *     straight to the head of {@code waiting}, so order is FIFO and no permit is lost.
@@ -67,15 +71,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Memory visibility</h2>
  * <ul>
  * <li>Without a limit, acceptance races shutdown as in the JDK's thread-per-task executor: the
- *     submitter adds to {@code live} (a concurrent set: a volatile write) and then reads
- *     {@code state}; shutdown writes {@code state} and then reads {@code live}. By sequential
- *     consistency of volatile accesses, either the submitter sees SHUTDOWN (and takes its task back,
- *     rejecting it) or {@link #tryTerminate()} sees the task, so termination never overtakes an
- *     accepted task.</li>
- * <li>An interrupt is never missed: the starter writes the task's volatile {@code thread} and then,
- *     after {@link Thread#start()}, reads the volatile {@code interrupting}; {@code shutdownNow}
- *     writes {@code interrupting} and then reads every task's {@code thread}. One of them sees the
- *     other and interrupts.</li>
+ *     submitter increments {@code live} (an atomic read-modify-write) and then reads {@code state};
+ *     shutdown writes {@code state} and then reads {@code live}. By sequential consistency of
+ *     volatile accesses, either the submitter sees SHUTDOWN (and takes its task back, rejecting it)
+ *     or {@link #tryTerminate()} sees the task counted, so termination never overtakes an accepted
+ *     task.</li>
+ * <li>An interrupt is never missed: a task registers its thread in the registry (a volatile write)
+ *     and then reads the volatile {@code interrupting}, interrupting itself if set
+ *     ({@link ExecTask#registered()}); {@code shutdownNow} writes {@code interrupting} and then scans
+ *     the registry. One of them sees the other and interrupts.</li>
  * <li>Termination waiters add themselves to a concurrent queue and then read {@code state};
  *     termination writes {@code state} and then unparks every queued waiter: no lost wake-up.</li>
  * <li>Counters are {@link LongAdder}s: each is exact once quiet, and {@link #stats()} is a snapshot
@@ -105,7 +109,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private volatile int state;
     private volatile boolean interrupting;
-    private final Set<ExecTask> live = ConcurrentHashMap.newKeySet();
+    /** Accepted tasks that have neither finished nor been handed back; see the invariants. */
+    private final AtomicInteger live = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> terminationWaiters = new ConcurrentLinkedQueue<>();
     private final Termination termination = new Termination();
     private volatile ShutdownCoordinator.Registration registration;
@@ -116,7 +121,6 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private int active;
 
     private final LongAdder submitted = new LongAdder();
-    private final LongAdder running = new LongAdder();
     private final LongAdder queued = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -174,9 +178,9 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             throw reject("is shut down");
         }
         if (lock == null) {
-            live.add(task);
+            live.incrementAndGet();
             if (state != RUNNING) { // shutdown raced us: see the class comment
-                live.remove(task);
+                live.decrementAndGet();
                 tryTerminate();
                 throw reject("is shut down");
             }
@@ -193,14 +197,14 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
                 if (rejectWhenBusy) {
                     throw reject("is busy: " + limit + " tasks running (maxConcurrency " + limit + ")");
                 }
-                live.add(task);
+                live.incrementAndGet();
                 waiting.addLast(task);
                 queued.increment();
                 submitted.increment();
                 return;
             }
             active++;
-            live.add(task);
+            live.incrementAndGet();
             submitted.increment();
         } finally {
             lock.unlock();
@@ -222,10 +226,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         try {
             t = factory.newThread(task);
             task.startingOn(t);
-            running.increment();
             t.start();
         } catch (RuntimeException | Error e) {
-            running.decrement();
             submitted.decrement();
             rejected.increment();
             releaseSlot(task);
@@ -240,12 +242,11 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     /**
      * Called once per started task, last thing on its thread. The permit is freed before the
-     * counters move, so whoever sees {@code running} drop may rely on the permit being free; the
+     * counters move, so whoever sees the running count drop may rely on the permit being free; the
      * task leaves {@code live} last, so whoever sees termination sees final counters.
      */
     void taskFinished(ExecTask task) {
         ExecTask next = passPermit();
-        running.decrement();
         completed.increment();
         letGo(task, next);
     }
@@ -274,12 +275,12 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         }
     }
 
-    /** Starts the heir (if any), then takes {@code task} out of {@code live}, then checks for termination. */
+    /** Starts the heir (if any), then uncounts {@code task} from {@code live}, then checks for termination. */
     private void letGo(ExecTask task, ExecTask next) {
         if (next != null) {
             startQueued(next);
         }
-        live.remove(task);
+        live.decrementAndGet();
         if (state != RUNNING) {
             tryTerminate();
         }
@@ -307,7 +308,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     }
 
     private void tryTerminate() {
-        if (state == SHUTDOWN && live.isEmpty() && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
+        if (state == SHUTDOWN && live.get() == 0 && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
             for (Thread waiter : terminationWaiters) {
                 LockSupport.unpark(waiter);
             }
@@ -383,15 +384,12 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
                 lock.unlock();
             }
         }
-        for (ExecTask t : drained) {
-            live.remove(t);
-        }
-        for (ExecTask t : live) {
-            Thread th = t.startedThread();
-            if (th != null) {
-                th.interrupt();
+        live.addAndGet(-drained.size());
+        ThreadRegistry.instance().forEach(t -> {
+            if (t instanceof ExecTask e && e.executor() == this && e.thread() != Thread.currentThread()) {
+                e.thread().interrupt();
             }
-        }
+        });
         return drained;
     }
 
@@ -412,7 +410,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
      * with {@link CancellationException}); an executed one is reported to the failure handler.
      */
     private void abandon(ExecTask task, RejectedExecutionException why) {
-        live.remove(task);
+        live.decrementAndGet();
         Future<?> f = task.future();
         if (f != null) {
             f.cancel(false);
@@ -582,14 +580,14 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         }
     }
 
+    /** @return the threads of this executor's running tasks now (weakly consistent; a registry scan) */
     private List<Thread> liveThreads() {
         List<Thread> threads = new ArrayList<>();
-        for (ExecTask t : live) {
-            Thread th = t.startedThread();
-            if (th != null && th.isAlive()) {
-                threads.add(th);
+        ThreadRegistry.instance().forEach(t -> {
+            if (t instanceof ExecTask e && e.executor() == this) {
+                threads.add(e.thread());
             }
-        }
+        });
         return threads;
     }
 
@@ -716,7 +714,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     @Override
     public ExecutorStats stats() {
-        return new ExecutorStats(submitted.sum(), running.sum(), queued.sum(), completed.sum(), failed.sum(), rejected.sum());
+        long q = queued.sum();
+        return new ExecutorStats(submitted.sum(), Math.max(0, live.get() - q), q, completed.sum(), failed.sum(), rejected.sum());
     }
 
     @Override

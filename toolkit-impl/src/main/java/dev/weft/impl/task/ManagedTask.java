@@ -83,6 +83,13 @@ public abstract class ManagedTask implements Runnable {
         return cancelled;
     }
 
+    /**
+     * Runs on the task's thread once the registry holds it, before the body: a canceller that scans
+     * the registry from now on will find this task, so it is the place to catch up on a request to
+     * stop that scanned too early.
+     */
+    protected void registered() {}
+
     /** The task's work. */
     protected abstract void body() throws Exception;
 
@@ -112,6 +119,7 @@ public abstract class ManagedTask implements Runnable {
         factory.entered();
         Throwable fatal = null;
         try {
+            registered();
             if (cancelRequested()) {
                 cancelled(null);
             } else {
