@@ -50,7 +50,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, CHILDREN, LATER_FAILURES;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -59,6 +59,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
             FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
             FORKED = l.findVarHandle(ScopeImpl.class, "forked", SubtaskImpl.class);
+            ONLY_CHILD = l.findVarHandle(ScopeImpl.class, "onlyChild", ScopeImpl.class);
             CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
             LATER_FAILURES = l.findVarHandle(ScopeImpl.class, "laterFailures", ConcurrentLinkedQueue.class);
         } catch (ReflectiveOperationException e) {
@@ -66,13 +67,19 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
     }
 
-    /** The innermost open scope of each thread, for nesting order and parent lookup. */
+    /**
+     * The innermost open scope of each thread that is not a Weft task, for nesting order and parent
+     * lookup. A Weft task keeps its own in {@link ManagedTask#innermostScope()}: a subtask that opens
+     * a scope then costs no thread-local map.
+     */
     private static final ThreadLocal<ScopeImpl> INNERMOST = new ThreadLocal<>();
 
     private final String name;
     private final Thread owner;
     private final ScopeImpl parent;
     private final ScopeImpl enclosingInThread;
+    /** The Weft task the owner runs, or {@code null}: where the owner's innermost scope is kept. */
+    private final ManagedTask ownerTask;
     private final TaskFactoryImpl factory;
     private final boolean failFast;
     private final boolean firstSuccessWins;
@@ -85,7 +92,12 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile SubtaskImpl<?> forked;
     /** Owner-only: pushes since the owner last pruned ended subtasks from {@code forked}. */
     private int pushesSincePrune;
-    /** Scopes opened inside this one; created on first use, as most scopes have none. */
+    /**
+     * Scopes opened inside this one and not yet closed: the first in {@code onlyChild} (most scopes
+     * have at most one at a time, and it costs no set), the others in {@code children}, created on
+     * first use.
+     */
+    private volatile ScopeImpl onlyChild;
     private volatile Set<ScopeImpl> children;
     /** Failures after the first; created on first use. */
     private volatile ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures;
@@ -96,12 +108,17 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile Thread waiter;
     private volatile int phase;
     private volatile List<String> timedOut = List.of();
+    /**
+     * This scope's state in the {@link JoinWatchdog}; created by the owner at its first watched join
+     * and published to the watchdog by the push that hands the scope over.
+     */
+    Watch watch;
     /** Set by the join watchdog when this scope is confirmed all asleep; read by the owner in join. */
     private volatile DeadlockReport deadlock;
     private final ScheduledFuture<?> timer;
 
     private ScopeImpl(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
-                      Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks) {
+                      Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks, ManagedTask ownerTask) {
         this.name = name;
         this.owner = Thread.currentThread();
         this.factory = factory;
@@ -109,8 +126,10 @@ public final class ScopeImpl implements Scope, WaitPoint {
         this.firstSuccessWins = firstSuccessWins;
         this.detectDeadlocks = detectDeadlocks;
         this.limit = maxConcurrency > 0 ? new ConcurrencyLimit(this, maxConcurrency) : null;
-        this.enclosingInThread = INNERMOST.get();
-        this.parent = enclosingInThread != null ? enclosingInThread : scopeOfCurrentSubtask();
+        this.ownerTask = ownerTask;
+        this.enclosingInThread = innermost(ownerTask);
+        this.parent = enclosingInThread != null ? enclosingInThread
+                : ownerTask != null && ownerTask.scope() instanceof ScopeImpl s ? s : null;
 
         long now = System.nanoTime();
         long deadline = ownTimeout == null ? 0 : now + ownTimeout.toNanos();
@@ -124,20 +143,30 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     static ScopeImpl open(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
                           Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks) {
-        ScopeImpl scope = new ScopeImpl(name, factory, failFast, firstSuccessWins, ownTimeout, maxConcurrency, detectDeadlocks);
+        ScopeImpl scope = new ScopeImpl(name, factory, failFast, firstSuccessWins, ownTimeout, maxConcurrency,
+                detectDeadlocks, ThreadRegistry.instance().current());
         if (scope.parent != null) {
-            scope.parent.childScopes().add(scope);
+            scope.parent.addChild(scope);
             if (scope.parent.isCancelled()) {
                 scope.cancel(PARENT);
             }
         }
-        INNERMOST.set(scope);
+        setInnermost(scope.ownerTask, scope);
         return scope;
     }
 
-    private static ScopeImpl scopeOfCurrentSubtask() {
-        ManagedTask task = ThreadRegistry.instance().current();
-        return task != null && task.scope() instanceof ScopeImpl s ? s : null;
+    private static ScopeImpl innermost(ManagedTask ownerTask) {
+        return ownerTask != null ? (ScopeImpl) ownerTask.innermostScope() : INNERMOST.get();
+    }
+
+    private static void setInnermost(ManagedTask ownerTask, ScopeImpl scope) {
+        if (ownerTask != null) {
+            ownerTask.innermostScope(scope);
+        } else if (scope == null) {
+            INNERMOST.remove();
+        } else {
+            INNERMOST.set(scope);
+        }
     }
 
     // ---- fork ----
@@ -215,13 +244,27 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
     }
 
-    private Set<ScopeImpl> childScopes() {
+    /** Publishes {@code child} (a volatile write) before the child reads this scope's reason: see {@link #cancel(int)}. */
+    private void addChild(ScopeImpl child) {
+        if (onlyChild == null && ONLY_CHILD.compareAndSet(this, null, child)) {
+            return;
+        }
         Set<ScopeImpl> set = children;
         if (set == null) {
             Set<ScopeImpl> created = ConcurrentHashMap.newKeySet();
             set = CHILDREN.compareAndSet(this, null, created) ? created : children;
         }
-        return set;
+        set.add(child);
+    }
+
+    private void removeChild(ScopeImpl child) {
+        if (onlyChild == child && ONLY_CHILD.compareAndSet(this, child, null)) {
+            return;
+        }
+        Set<ScopeImpl> set = children;
+        if (set != null) {
+            set.remove(child);
+        }
     }
 
     private ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailureQueue() {
@@ -239,10 +282,23 @@ public final class ScopeImpl implements Scope, WaitPoint {
         return q == null ? List.of() : new ArrayList<>(q);
     }
 
-    /** @return the child scopes now; empty if none */
+    /**
+     * @return the child scopes now (weakly consistent: a child added meanwhile may be missing, and
+     *         then reads the reason itself); empty if none
+     */
     private Iterable<ScopeImpl> childScopesNow() {
+        ScopeImpl one = onlyChild;
         Set<ScopeImpl> set = children;
-        return set == null ? List.of() : set;
+        if (set == null || set.isEmpty()) {
+            return one == null ? List.of() : List.of(one);
+        }
+        if (one == null) {
+            return set;
+        }
+        List<ScopeImpl> all = new ArrayList<>(set.size() + 1);
+        all.add(one);
+        all.addAll(set);
+        return all;
     }
 
     private <T> SubtaskImpl<T> neverRun(SubtaskImpl<T> subtask) {
@@ -460,8 +516,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (phase == CLOSED) {
             return;
         }
-        if (INNERMOST.get() != this) {
-            ScopeImpl inner = INNERMOST.get();
+        ScopeImpl inner = innermost(ownerTask);
+        if (inner != this) {
             throw new IllegalStateException("scope '" + name + "' cannot close while scope '"
                     + (inner == null ? "?" : inner.name) + "', opened later by this thread, is still open; close that first");
         }
@@ -483,13 +539,9 @@ public final class ScopeImpl implements Scope, WaitPoint {
             timer.cancel(false);
         }
         if (parent != null) {
-            parent.childScopes().remove(this);
+            parent.removeChild(this);
         }
-        if (enclosingInThread == null) {
-            INNERMOST.remove();
-        } else {
-            INNERMOST.set(enclosingInThread);
-        }
+        setInnermost(ownerTask, enclosingInThread);
         reportUnobservedFailures();
     }
 
@@ -502,6 +554,9 @@ public final class ScopeImpl implements Scope, WaitPoint {
         boolean interrupted = false;
         for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
             Thread t = s.thread();
+            if (t != null && t.isAlive()) {
+                Thread.yield(); // it has left Weft's code and is returning: let it end before parking for it
+            }
             while (t != null) {
                 try {
                     t.join();
@@ -715,5 +770,35 @@ public final class ScopeImpl implements Scope, WaitPoint {
     @Override
     public String toString() {
         return "Scope[" + name + ", active=" + active.get() + (isCancelled() ? ", cancelled" : "") + "]";
+    }
+
+    /**
+     * What the {@link JoinWatchdog} knows of this scope. {@code joinSince} (written by the owner,
+     * read by the watchdog) and {@code held} (CAS to true by whoever pushes, cleared by the watchdog)
+     * are volatile; the rest is touched by the watchdog thread only.
+     */
+    static final class Watch {
+        private static final VarHandle HELD;
+
+        static {
+            try {
+                HELD = MethodHandles.lookup().findVarHandle(Watch.class, "held", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** {@link System#nanoTime()} when the current join began, never 0; 0 when not joining. */
+        volatile long joinSince;
+        volatile boolean held;
+        ScopeImpl next;
+        long checkedJoin;
+        ScopeDeadlocks.Check check;
+        boolean broken;
+
+        /** @return whether the caller now holds the scope (it was not held) */
+        boolean hold() {
+            return HELD.compareAndSet(this, false, true);
+        }
     }
 }

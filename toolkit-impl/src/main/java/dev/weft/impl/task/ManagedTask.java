@@ -28,6 +28,8 @@ public abstract class ManagedTask implements Runnable {
     private String name;
     private volatile long startNanos;
     private volatile boolean cancelled;
+    /** The innermost scope open on this task's thread; read and written by that thread only. */
+    private Object innermostScope;
 
     protected ManagedTask(TaskFactoryImpl factory) {
         this.factory = factory;
@@ -67,6 +69,16 @@ public abstract class ManagedTask implements Runnable {
     /** @return the scope's name for failure reports, or {@code null} */
     public String scopeName() {
         return null;
+    }
+
+    /** @return the innermost scope this task's own thread has open, or {@code null}; call on that thread only */
+    public final Object innermostScope() {
+        return innermostScope;
+    }
+
+    /** Records the innermost scope this task's own thread has open; call on that thread only. */
+    public final void innermostScope(Object scope) {
+        innermostScope = scope;
     }
 
     /** Asks the task to stop: marks it cancelled, then interrupts its thread. Idempotent. */

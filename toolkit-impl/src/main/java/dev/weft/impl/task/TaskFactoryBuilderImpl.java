@@ -16,7 +16,8 @@ public final class TaskFactoryBuilderImpl implements TaskFactoryBuilder {
     private Consumer<? super Failure> handler;
     private boolean virtual = true;
     private boolean daemon = true;
-    private final List<ContextCarrier<?>> carriers = new ArrayList<>(GlobalCarriers.ALL);
+    /** The global carriers plus those added; copied on the first addition, as most builders add none. */
+    private List<ContextCarrier<?>> carriers = GlobalCarriers.ALL;
 
     public TaskFactoryBuilderImpl(String name) {
         this.name = Checks.check("name", name);
@@ -43,7 +44,8 @@ public final class TaskFactoryBuilderImpl implements TaskFactoryBuilder {
 
     @Override
     public TaskFactoryBuilderImpl carry(ContextCarrier<?> carrier) {
-        carriers.add(Checks.notNull("carrier", carrier));
+        Checks.notNull("carrier", carrier);
+        ownCarriers().add(carrier);
         return this;
     }
 
@@ -51,10 +53,17 @@ public final class TaskFactoryBuilderImpl implements TaskFactoryBuilder {
     public TaskFactoryBuilderImpl carryAll(List<ContextCarrier<?>> more) {
         for (ContextCarrier<?> c : more) {
             if (!carriers.contains(c)) {
-                carriers.add(c);
+                ownCarriers().add(c);
             }
         }
         return this;
+    }
+
+    private List<ContextCarrier<?>> ownCarriers() {
+        if (carriers == GlobalCarriers.ALL) {
+            carriers = new ArrayList<>(GlobalCarriers.ALL);
+        }
+        return carriers;
     }
 
     @Override

@@ -22,8 +22,10 @@ public final class TaskFactoryImpl implements TaskFactory {
     /** Thread-safe, so one serves every virtual-thread factory. */
     private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
+    @SuppressWarnings("rawtypes")
+    private static final ContextCarrier[] NO_CARRIERS = {};
+
     private final String name;
-    private final String prefix;
     private final ThreadFactory threads;
     private final Consumer<? super Failure> handler;
     private final ContextCarrier<Object>[] carriers;
@@ -39,11 +41,10 @@ public final class TaskFactoryImpl implements TaskFactory {
     private TaskFactoryImpl(String name, ThreadFactory threads, Consumer<? super Failure> handler,
                             List<ContextCarrier<?>> carriers, AtomicLong counter, LongAdder running) {
         this.name = name;
-        this.prefix = name + "-";
         this.threads = threads;
         this.handler = handler;
         @SuppressWarnings("unchecked")
-        ContextCarrier<Object>[] array = carriers.toArray(new ContextCarrier[0]);
+        ContextCarrier<Object>[] array = carriers.isEmpty() ? NO_CARRIERS : carriers.toArray(new ContextCarrier[0]);
         this.carriers = array;
         this.counter = counter;
         this.running = running;
@@ -65,7 +66,7 @@ public final class TaskFactoryImpl implements TaskFactory {
 
     /** Names a task that will never run (so reports can still say which one it was). */
     public void nameOnly(ManagedTask task) {
-        task.bind(null, prefix + counter.incrementAndGet());
+        task.bind(null, name + '-' + counter.incrementAndGet());
     }
 
     /** A virtual-thread factory with the default handler and the globally installed carriers. */
@@ -89,7 +90,7 @@ public final class TaskFactoryImpl implements TaskFactory {
 
     /** Creates an unstarted thread for {@code task}, named {@code name-N}. */
     public Thread newThread(ManagedTask task) {
-        String threadName = prefix + counter.incrementAndGet();
+        String threadName = name + '-' + counter.incrementAndGet();
         Thread t = threads.newThread(task);
         t.setName(threadName);
         task.bind(t, threadName);
