@@ -6,7 +6,6 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import dev.weft.ManagedExecutor;
 import dev.weft.Weft;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -59,12 +58,7 @@ public class ExecutorShutdownNowRacingStartTest {
 
     @Arbiter
     public void afterBoth(LL_Result r) {
-        boolean terminated;
-        try {
-            terminated = executor.awaitTermination(Probe.HANG_GUARD_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("nobody interrupts the arbiter", e);
-        }
+        boolean terminated = Probe.terminates(executor);
         r.r1 = fate;
         r.r2 = terminated ? "terminated" : "not terminated";
     }

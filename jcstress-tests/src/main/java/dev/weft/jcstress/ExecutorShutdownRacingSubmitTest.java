@@ -8,7 +8,6 @@ import dev.weft.Weft;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -79,12 +78,7 @@ public class ExecutorShutdownRacingSubmitTest {
 
     @Arbiter
     public void afterBoth(LLL_Result r) {
-        boolean terminated;
-        try {
-            terminated = executor.awaitTermination(Probe.HANG_GUARD_NANOS, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException("nobody interrupts the arbiter", e);
-        }
+        boolean terminated = Probe.terminates(executor);
         List<Integer> handedBack = new ArrayList<>();
         for (Runnable t : returned) {
             handedBack.add(t instanceof Task task ? task.number : -1);

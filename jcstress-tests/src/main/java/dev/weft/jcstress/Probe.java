@@ -165,4 +165,17 @@ public final class Probe {
         }
         return true;
     }
+
+    /**
+     * Waits up to {@link #HANG_GUARD_NANOS} for {@code executor} to terminate, from an arbiter.
+     *
+     * @return whether it terminated in time
+     */
+    public static boolean terminates(java.util.concurrent.ExecutorService executor) {
+        try {
+            return executor.awaitTermination(HANG_GUARD_NANOS, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("nobody interrupts the arbiter", e);
+        }
+    }
 }

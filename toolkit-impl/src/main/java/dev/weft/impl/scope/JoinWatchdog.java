@@ -3,8 +3,8 @@ package dev.weft.impl.scope;
 import dev.weft.DeadlockReport;
 import dev.weft.impl.deadlock.ScopeDeadlocks;
 import dev.weft.impl.task.TaskFactoryImpl;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,39 +14,23 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why a watchdog rather than a timed park in {@code join}: a timed park of a virtual thread
  * schedules and cancels a timer task, which costs more than the rest of a short scope's join. Here a
- * join costs a clock read, a volatile write and, unless the watchdog still holds the scope from an
- * earlier join, one CAS on the scope and one push; the owner parks untimed.
+ * join costs a clock read, one set insertion and one removal; the owner parks untimed. The set
+ * holds a scope only while its owner joins, so a joined scope is garbage as soon as its owner lets
+ * go of it (holding scopes until the next sweep kept whole fan-outs alive and was measured slower).
  *
- * <p>One daemon platform thread, started on first use, wakes every {@link #PERIOD_NANOS}, takes the
- * scopes pushed since its last sweep, and checks each held scope that has been joining for at least
- * that long. The checks of one scope all run on this thread, so the scope's watch fields
- * ({@link ScopeImpl.Watch}) and its {@link ScopeDeadlocks.Check} (which confirms a verdict over two
- * consecutive samples) need no synchronisation. A verdict is handed over through
+ * <p>One daemon platform thread, started on first use, wakes every {@link #PERIOD_NANOS} and checks
+ * each scope that has been joining for at least that long. The checks of one scope all run on this
+ * thread, so the scope's {@link ScopeImpl.Watch} fields other than {@code joinSince} and its
+ * {@link ScopeDeadlocks.Check} (which confirms a verdict over two consecutive samples) need no
+ * synchronisation; the owner creates the watch and writes {@code joinSince} before inserting the
+ * scope, and the set's insertion publishes both. A verdict is handed over through
  * {@link ScopeImpl#deadlockFound}, a volatile write followed by an unpark of the owner, which reads
  * it after waking.
- *
- * <p>Invariant: a scope is held by the watchdog (pushed and not yet let go) exactly when its
- * {@code held} flag is set, and the flag moves only by CAS from false to true, so a scope is never
- * held twice. The owner writes {@code joinSince} and then reads {@code held}; the watchdog, letting
- * go of a scope it saw idle, clears {@code held} and then reads {@code joinSince} again. Both are
- * volatile, so one of them sees the other: a join that began meanwhile is never left unwatched.
  */
 final class JoinWatchdog {
     static final long PERIOD_NANOS = 100_000_000L;
-    private static final VarHandle PENDING;
+    private static final Set<ScopeImpl> JOINING = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean STARTED = new AtomicBoolean();
-
-    static {
-        try {
-            PENDING = MethodHandles.lookup().findStaticVarHandle(JoinWatchdog.class, "pending", ScopeImpl.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Scopes pushed since the last sweep, newest first, linked through {@link ScopeImpl.Watch#next}. */
-    @SuppressWarnings("unused") // through PENDING
-    private static volatile ScopeImpl pending;
 
     private JoinWatchdog() {}
 
@@ -56,65 +40,25 @@ final class JoinWatchdog {
             scope.watch = w = new ScopeImpl.Watch();
         }
         w.joinSince = Math.max(1, System.nanoTime()); // 0 means "not joining"
-        if (!w.held && w.hold()) {
-            push(scope);
-        }
+        JOINING.add(scope);
         if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
             TaskFactoryImpl.daemonPlatform("weft-join-watchdog").start(JoinWatchdog::sweepForever);
         }
     }
 
     static void unwatch(ScopeImpl scope) {
+        JOINING.remove(scope);
         scope.watch.joinSince = 0;
     }
 
-    private static void push(ScopeImpl scope) {
-        for (;;) {
-            ScopeImpl head = pending;
-            scope.watch.next = head;
-            if (PENDING.compareAndSet(head, scope)) {
-                return;
-            }
-        }
-    }
-
     private static void sweepForever() {
-        ScopeImpl held = null; // the watchdog's own list, linked through Watch.next
         for (;;) {
             LockSupport.parkNanos(JoinWatchdog.class, PERIOD_NANOS);
-            ScopeImpl arrived = (ScopeImpl) PENDING.getAndSet(null);
-            while (arrived != null) {
-                ScopeImpl next = arrived.watch.next;
-                arrived.watch.next = held;
-                held = arrived;
-                arrived = next;
-            }
             long now = System.nanoTime();
-            ScopeImpl kept = null;
-            for (ScopeImpl s = held; s != null; ) {
-                ScopeImpl next = s.watch.next;
-                if (stillJoining(s)) {
-                    check(s, now);
-                    s.watch.next = kept;
-                    kept = s;
-                } else {
-                    s.watch.next = null;
-                }
-                s = next;
+            for (ScopeImpl scope : JOINING) {
+                check(scope, now);
             }
-            held = kept;
         }
-    }
-
-    /** @return whether to keep holding {@code scope}; if not, it has been let go */
-    private static boolean stillJoining(ScopeImpl scope) {
-        ScopeImpl.Watch w = scope.watch;
-        if (w.joinSince != 0) {
-            return true;
-        }
-        w.held = false;
-        // A join may have begun between the read above and the release: then one of us takes it.
-        return w.joinSince != 0 && w.hold();
     }
 
     private static void check(ScopeImpl scope, long now) {

@@ -110,7 +110,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile List<String> timedOut = List.of();
     /**
      * This scope's state in the {@link JoinWatchdog}; created by the owner at its first watched join
-     * and published to the watchdog by the push that hands the scope over.
+     * and published to the watchdog by the insertion into its set.
      */
     Watch watch;
     /** Set by the join watchdog when this scope is confirmed all asleep; read by the owner in join. */
@@ -552,10 +552,15 @@ public final class ScopeImpl implements Scope, WaitPoint {
      */
     private void joinEveryThread() {
         boolean interrupted = false;
+        // A virtual owner yields once to the threads that are just returning, so that the common case
+        // (the last subtask woke us and is ending) costs no second park; a platform owner does not, as
+        // an OS-level yield can cost a whole time slice.
+        boolean mayYield = Thread.currentThread().isVirtual();
         for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
             Thread t = s.thread();
-            if (t != null && t.isAlive()) {
-                Thread.yield(); // it has left Weft's code and is returning: let it end before parking for it
+            if (mayYield && t != null && t.isAlive()) {
+                Thread.yield();
+                mayYield = false;
             }
             while (t != null) {
                 try {
@@ -773,32 +778,14 @@ public final class ScopeImpl implements Scope, WaitPoint {
     }
 
     /**
-     * What the {@link JoinWatchdog} knows of this scope. {@code joinSince} (written by the owner,
-     * read by the watchdog) and {@code held} (CAS to true by whoever pushes, cleared by the watchdog)
-     * are volatile; the rest is touched by the watchdog thread only.
+     * What the {@link JoinWatchdog} knows of this scope: {@code joinSince} is written by the owner
+     * and read by the watchdog (volatile); the rest is touched by the watchdog thread only.
      */
     static final class Watch {
-        private static final VarHandle HELD;
-
-        static {
-            try {
-                HELD = MethodHandles.lookup().findVarHandle(Watch.class, "held", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
         /** {@link System#nanoTime()} when the current join began, never 0; 0 when not joining. */
         volatile long joinSince;
-        volatile boolean held;
-        ScopeImpl next;
         long checkedJoin;
         ScopeDeadlocks.Check check;
         boolean broken;
-
-        /** @return whether the caller now holds the scope (it was not held) */
-        boolean hold() {
-            return HELD.compareAndSet(this, false, true);
-        }
     }
 }
