@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -361,6 +362,72 @@ class ScopeTest {
             }
             assertThat(interrupted).hasValue(1);
             assertThat(grandchild.get().state()).isEqualTo(Subtask.State.CANCELLED);
+        }
+
+        @Test
+        void cancellationReachesEveryChildScopeOpenAtOnceEvenIfItsOwnerIgnoresInterrupts() throws Exception {
+            // The owners of the inner scopes wait without heeding interrupts, so only the parent's
+            // record of its child scopes can reach the grandchildren. One child is kept in a field of
+            // the parent, the others in a set, and short-lived children free the field before: all of
+            // those paths must be taken.
+            int children = 4;
+            CountDownLatch grandchildrenStarted = new CountDownLatch(children);
+            CountDownLatch grandchildrenInterrupted = new CountDownLatch(children);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Subtask<String>> grandchildren = new CopyOnWriteArrayList<>();
+            try (Scope scope = Weft.scope("outer").open()) {
+                for (int round = 0; round < 3; round++) {
+                    scope.fork(() -> {
+                        try (Scope inner = Weft.scope("short-lived").open()) {
+                            inner.fork(() -> "done");
+                            inner.join();
+                        }
+                        return null;
+                    });
+                }
+                for (int i = 0; i < children; i++) {
+                    scope.fork(() -> {
+                        try (Scope inner = Weft.scope("inner").open()) {
+                            grandchildren.add(inner.fork(() -> {
+                                grandchildrenStarted.countDown();
+                                try {
+                                    new CountDownLatch(1).await();
+                                } catch (InterruptedException e) {
+                                    grandchildrenInterrupted.countDown();
+                                    throw e;
+                                }
+                                return "never";
+                            }));
+                            awaitIgnoringInterrupts(release);
+                            inner.join();
+                        }
+                        return null;
+                    });
+                }
+                grandchildrenStarted.await();
+                scope.cancel();
+                boolean allReached = grandchildrenInterrupted.await(10, TimeUnit.SECONDS);
+                release.countDown();
+                scope.join();
+                assertThat(allReached).as("every grandchild was interrupted by the outer cancel").isTrue();
+            }
+            assertThat(grandchildren).hasSize(children)
+                    .allSatisfy(g -> assertThat(g.state()).isEqualTo(Subtask.State.CANCELLED));
+        }
+
+        private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    latch.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Test
