@@ -385,11 +385,12 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             }
         }
         live.addAndGet(-drained.size());
-        ThreadRegistry.instance().forEach(t -> {
-            if (t instanceof ExecTask e && e.executor() == this && e.thread() != Thread.currentThread()) {
-                e.thread().interrupt();
+        Thread me = Thread.currentThread();
+        for (Thread t : liveThreads()) {
+            if (t != me) {
+                t.interrupt();
             }
-        });
+        }
         return drained;
     }
 

@@ -12,6 +12,7 @@ import dev.weft.TaskFactory;
 import dev.weft.Weft;
 import dev.weft.impl.task.ThreadRegistry;
 import dev.weft.impl.task.WaitPoint;
+import dev.weft.impl.testing.ForeignTaskFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -527,7 +528,7 @@ class ManagedExecutorTest {
                     .hasMessageContaining("grace").hasMessageContaining("PT-1S");
             assertThatThrownBy(() -> Weft.executor("x").tasks(null)).isInstanceOf(NullPointerException.class)
                     .hasMessageContaining("factory");
-            assertThatThrownBy(() -> Weft.executor("x").tasks(new NotWeft())).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> Weft.executor("x").tasks(new ForeignTaskFactory())).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("factory");
             assertThatThrownBy(() -> Weft.executor("x").rejectWhenBusy().build()).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("maxConcurrency");
@@ -547,29 +548,6 @@ class ManagedExecutorTest {
         void executeOfNullNamesTheParameter() {
             ManagedExecutor ex = open(b -> b);
             assertThatThrownBy(() -> ex.execute(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("command");
-        }
-    }
-
-    /** A task factory not built by Weft. */
-    static final class NotWeft implements TaskFactory {
-        @Override
-        public Thread start(Runnable task) {
-            return Thread.ofVirtual().start(task);
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            return Thread.ofVirtual().unstarted(task);
-        }
-
-        @Override
-        public String name() {
-            return "not-weft";
-        }
-
-        @Override
-        public int running() {
-            return 0;
         }
     }
 }

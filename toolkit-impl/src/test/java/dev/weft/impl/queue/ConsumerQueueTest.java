@@ -14,6 +14,7 @@ import dev.weft.ShutdownReport;
 import dev.weft.Weft;
 import dev.weft.impl.shutdown.ShutdownCoordinatorImpl;
 import dev.weft.impl.task.WaitPoint;
+import dev.weft.impl.testing.ForeignTaskFactory;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -643,7 +644,7 @@ class ConsumerQueueTest {
             assertThatThrownBy(() -> builder("x").drainTimeout(null)).isInstanceOf(NullPointerException.class);
             assertThatThrownBy(() -> builder("x").whenFull(null)).hasMessageContaining("policy");
             assertThatThrownBy(() -> builder("x").onOrphans(null)).hasMessageContaining("handler");
-            assertThatThrownBy(() -> builder("x").tasks(new ForeignFactory())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> builder("x").tasks(new ForeignTaskFactory())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> builder("x").consume(null)).hasMessageContaining("consumer");
             assertThatThrownBy(() -> QueueBuilderImpl.create(" ")).hasMessageContaining("name");
         }
@@ -656,29 +657,6 @@ class ConsumerQueueTest {
             assertThatThrownBy(() -> q.offer("x", Duration.ofSeconds(-1))).hasMessageContaining("timeout");
             assertThatThrownBy(() -> q.close(Duration.ofSeconds(-1))).hasMessageContaining("timeout");
             assertThat(q.stats().accepted()).isZero();
-        }
-    }
-
-    /** A task factory not built by Weft, which the queue cannot use. */
-    private static final class ForeignFactory implements dev.weft.TaskFactory {
-        @Override
-        public Thread start(Runnable task) {
-            return Thread.ofVirtual().start(task);
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            return Thread.ofVirtual().unstarted(task);
-        }
-
-        @Override
-        public String name() {
-            return "foreign";
-        }
-
-        @Override
-        public int running() {
-            return 0;
         }
     }
 }

@@ -398,7 +398,7 @@ class ScopeTest {
                                 }
                                 return "never";
                             }));
-                            awaitIgnoringInterrupts(release);
+                            awaitUninterruptibly(release);
                             inner.join();
                         }
                         return null;
@@ -413,21 +413,6 @@ class ScopeTest {
             }
             assertThat(grandchildren).hasSize(children)
                     .allSatisfy(g -> assertThat(g.state()).isEqualTo(Subtask.State.CANCELLED));
-        }
-
-        private static void awaitIgnoringInterrupts(CountDownLatch latch) {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    latch.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
 
         @Test
@@ -564,10 +549,17 @@ class ScopeTest {
     class Shortcuts {
         @Test
         void allReturnsResultsInForkOrder() throws Exception {
+            CountDownLatch laterOnesDone = new CountDownLatch(2); // the first task finishes last
             List<Integer> results = Weft.scope("all").all(List.of(() -> {
-                Thread.sleep(20);
+                laterOnesDone.await();
                 return 1;
-            }, () -> 2, () -> 3));
+            }, () -> {
+                laterOnesDone.countDown();
+                return 2;
+            }, () -> {
+                laterOnesDone.countDown();
+                return 3;
+            }));
             assertThat(results).containsExactly(1, 2, 3);
         }
 
