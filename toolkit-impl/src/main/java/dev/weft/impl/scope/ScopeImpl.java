@@ -8,6 +8,7 @@ import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.impl.deadlock.ScopeDeadlocks;
 import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.TaskGroup;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.ThreadRegistry;
 import dev.weft.impl.task.WaitPoint;
@@ -24,33 +25,41 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A structured scope over virtual threads.
  *
  * <p>Invariants:
  * <ul>
- * <li>{@code active} counts forked subtasks whose {@link SubtaskImpl#finished()} has not run. It
+ * <li>{@code forks} counts forked subtasks and {@code ends} those whose {@link SubtaskImpl#finished()}
+ *     has run; {@code active = forks - ends}. They are two counters because the forking owner and the
+ *     finishing subtasks then write different cache lines (see {@link ScopeForkFields}). {@code forks}
  *     rises only in {@code fork}, which runs on the owner before {@code join} or on a subtask that is
- *     itself counted; so once it reaches zero in {@code join} it stays zero.</li>
+ *     itself still counted; so once {@code active} reaches zero in {@code join} it stays zero.</li>
  * <li>{@code reason} leaves {@code NONE} at most once (CAS); every path that cancels goes through
  *     {@link #cancel(int)}, which first publishes the reason and only then interrupts the running
  *     subtasks and cancels child scopes. A subtask reads the reason before its body starts, so a
  *     subtask either sees the cancellation and never runs its body, or was already on {@code forked}
  *     when the canceller iterated it and is interrupted: none escapes.</li>
- * <li>Join and close park the owner until {@code active == 0}; the last finisher decrements and then
- *     reads {@code waiter}, the owner writes {@code waiter} and then reads {@code active}: with both
- *     volatile, one of them sees the other (Dekker), so no wake-up is lost.</li>
+ * <li>Join and close park the owner until {@code active == 0}. A finisher increments {@code ends},
+ *     then reads {@code waiter}, and if it is set and {@code ends} has caught up with {@code forks}
+ *     unparks it; the owner writes {@code waiter} and then reads {@code ends} and {@code forks}. With
+ *     all of them volatile, one side sees the other (Dekker), so no wake-up is lost; and the finisher
+ *     that reads a set {@code waiter} also sees every fork the owner made before it waited.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
+ * <li>From open to close every subtask is reachable by the {@link ThreadRegistry}: an outermost
+ *     scope is registered as a {@link TaskGroup} for that time, and a nested one is a child of its
+ *     parent for that time; subtasks are on {@code forked} from before they start until close, which
+ *     comes after they end. So subtasks take no registry entry of their own.</li>
  * </ul>
  */
-public final class ScopeImpl implements Scope, WaitPoint {
+public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoint, TaskGroup {
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, ONLY_CHILD, CHILDREN, LATER_FAILURES;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, FORKS, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -58,7 +67,9 @@ public final class ScopeImpl implements Scope, WaitPoint {
             REASON = l.findVarHandle(ScopeImpl.class, "reason", int.class);
             FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
-            FORKED = l.findVarHandle(ScopeImpl.class, "forked", SubtaskImpl.class);
+            FORKED = l.findVarHandle(ScopeForkFields.class, "forked", SubtaskImpl.class);
+            FORKS = l.findVarHandle(ScopeForkFields.class, "forks", int.class);
+            ENDS = l.findVarHandle(ScopeImpl.class, "ends", int.class);
             ONLY_CHILD = l.findVarHandle(ScopeImpl.class, "onlyChild", ScopeImpl.class);
             CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
             LATER_FAILURES = l.findVarHandle(ScopeImpl.class, "laterFailures", ConcurrentLinkedQueue.class);
@@ -88,10 +99,6 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private final ConcurrencyLimit limit;
     private final boolean detectDeadlocks;
 
-    /** Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked}). */
-    private volatile SubtaskImpl<?> forked;
-    /** Owner-only: pushes since the owner last pruned ended subtasks from {@code forked}. */
-    private int pushesSincePrune;
     /**
      * Scopes opened inside this one and not yet closed: the first in {@code onlyChild} (most scopes
      * have at most one at a time, and it costs no set), the others in {@code children}, created on
@@ -101,7 +108,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
     private volatile Set<ScopeImpl> children;
     /** Failures after the first; created on first use. */
     private volatile ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures;
-    private final AtomicInteger active = new AtomicInteger();
+    /** Forked subtasks whose {@link SubtaskImpl#finished()} has run; {@code forks - ends} are active. */
+    private volatile int ends;
     private volatile int reason;
     private volatile SubtaskImpl<?> firstFailure;
     private volatile SubtaskImpl<?> winner;
@@ -150,6 +158,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
             if (scope.parent.isCancelled()) {
                 scope.cancel(PARENT);
             }
+        } else {
+            ThreadRegistry.instance().addGroup(scope);
         }
         setInnermost(scope.ownerTask, scope);
         return scope;
@@ -182,7 +192,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (limit != null && !acquirePermit(subtask)) {
             return neverRun(subtask);
         }
-        active.incrementAndGet();
+        FORKS.getAndAdd(this, 1);
         Thread thread = factory.newThread(subtask);
         push(subtask);
         try {
@@ -216,7 +226,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
                 break;
             }
         }
-        if (Thread.currentThread() == owner && ++pushesSincePrune >= 1024 && pushesSincePrune > 2 * active.get()) {
+        if (Thread.currentThread() == owner && ++pushesSincePrune >= 1024 && pushesSincePrune > 2 * active()) {
             pruneEnded();
         }
     }
@@ -368,16 +378,15 @@ public final class ScopeImpl implements Scope, WaitPoint {
         if (limit != null) {
             limit.release();
         }
-        if (active.decrementAndGet() == 0) {
-            Thread w = waiter;
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
+        int ended = (int) ENDS.getAndAdd(this, 1) + 1;
+        Thread w = waiter;
+        if (w != null && ended == forks) {
+            LockSupport.unpark(w);
         }
     }
 
     private void deadlinePassed() {
-        if (active.get() > 0) {
+        if (active() > 0) {
             List<String> unfinished = new ArrayList<>();
             for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
                 if (s.isRunning()) {
@@ -444,7 +453,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
      * When {@code interruptible} is false the wait goes on through interrupts, which are re-asserted.
      */
     private void awaitSubtasks(boolean interruptible) throws InterruptedException {
-        if (active.get() == 0) {
+        if (active() == 0) {
             return;
         }
         boolean interrupted = false;
@@ -456,7 +465,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
             JoinWatchdog.watch(this);
         }
         try {
-            while (active.get() != 0) {
+            while (active() != 0) {
                 if (interruptible && reason == TIMEOUT) {
                     return;
                 }
@@ -522,7 +531,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
                     + (inner == null ? "?" : inner.name) + "', opened later by this thread, is still open; close that first");
         }
         phase = CLOSED;
-        if (active.get() != 0) {
+        if (active() != 0) {
             cancel(CANCELLED);
         }
         try {
@@ -540,6 +549,8 @@ public final class ScopeImpl implements Scope, WaitPoint {
         }
         if (parent != null) {
             parent.removeChild(this);
+        } else {
+            ThreadRegistry.instance().removeGroup(this);
         }
         setInnermost(ownerTask, enclosingInThread);
         reportUnobservedFailures();
@@ -585,7 +596,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
         boolean interrupted = false;
         waiter = Thread.currentThread();
         try {
-            while (active.get() != 0) {
+            while (active() != 0) {
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted();
             }
@@ -690,6 +701,35 @@ public final class ScopeImpl implements Scope, WaitPoint {
         return e;
     }
 
+    /**
+     * @return how many forked subtasks have not finished. {@code ends} is read first: it never
+     *         exceeds {@code forks}, so a zero means that every subtask forked by then had finished,
+     *         and none of them can fork any more.
+     */
+    private int active() {
+        int e = ends;
+        return forks - e;
+    }
+
+    // ---- the registry's view ----
+
+    @Override
+    public void forEachLive(Consumer<? super ManagedTask> visitor) {
+        for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+            if (s.isLive()) {
+                visitor.accept(s);
+            }
+        }
+        for (ScopeImpl child : childScopesNow()) {
+            child.forEachLive(visitor);
+        }
+    }
+
+    @Override
+    public boolean abandoned() {
+        return !owner.isAlive() && active() == 0;
+    }
+
     // ---- accessors for the builder, subtasks and the deadlock detector ----
 
     TaskFactoryImpl factory() {
@@ -749,7 +789,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     /** @return how many forked subtasks have not finished */
     public int activeCount() {
-        return active.get();
+        return active();
     }
 
     @Override
@@ -774,7 +814,7 @@ public final class ScopeImpl implements Scope, WaitPoint {
 
     @Override
     public String toString() {
-        return "Scope[" + name + ", active=" + active.get() + (isCancelled() ? ", cancelled" : "") + "]";
+        return "Scope[" + name + ", active=" + active() + (isCancelled() ? ", cancelled" : "") + "]";
     }
 
     /**

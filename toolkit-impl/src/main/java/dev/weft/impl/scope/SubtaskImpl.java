@@ -56,6 +56,12 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
 
     // ---- running (on the subtask's thread) ----
 
+    /** Its scope keeps it on the forked list from before it starts until after it ends. */
+    @Override
+    protected boolean trackedByGroup() {
+        return true;
+    }
+
     @Override
     protected void body() throws Exception {
         result = work.call();
@@ -100,8 +106,12 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
         if (!STATE.compareAndSet(this, RUNNING, outcome)) {
             return false;
         }
-        for (Waiter w = (Waiter) WAITERS.getAndSet(this, Waiter.DONE); w != null && w != Waiter.DONE; w = w.next) {
-            LockSupport.unpark(w.thread);
+        // As in FutureTask: a waiter pushes itself and then re-reads state, and we wrote state before
+        // reading waiters, so a waiter we do not see here sees the outcome. Most subtasks have none.
+        if (waiters != null) {
+            for (Waiter w = (Waiter) WAITERS.getAndSet(this, Waiter.DONE); w != null && w != Waiter.DONE; w = w.next) {
+                LockSupport.unpark(w.thread);
+            }
         }
         return true;
     }

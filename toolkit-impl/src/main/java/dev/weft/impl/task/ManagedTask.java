@@ -1,6 +1,8 @@
 package dev.weft.impl.task;
 
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.CancellationException;
 
@@ -18,18 +20,42 @@ import java.util.concurrent.CancellationException;
  * the registry: whoever waits for it may rely on the outcome being recorded and on no code of the
  * task running any more.
  *
+ * <p>The task is also its thread's uncaught-exception handler, which lets the {@link ThreadRegistry}
+ * find it from the thread without a map; it hands every throwable on to the thread's group, exactly
+ * what the JDK does for a thread with no handler. A task run on a thread Weft did not start takes
+ * that role only while it runs.
+ *
  * <p>Visibility: {@link #bind} happens before {@link Thread#start()}, which happens before
- * {@link #run()}; so the fields set there need no volatile.
+ * {@link #run()}; so the fields set there need no volatile. The registry's fields are written under
+ * its stripe's monitor.
  */
-public abstract class ManagedTask implements Runnable {
+public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionHandler {
+    private static final VarHandle LIVE;
+
+    static {
+        try {
+            LIVE = MethodHandles.lookup().findVarHandle(ManagedTask.class, "live", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final TaskFactoryImpl factory;
     private final Object[] context;
     private Thread thread;
     private String name;
-    private volatile long startNanos;
+    /** Written before {@code live} is set, and read after it is seen set. */
+    private long startNanos;
     private volatile boolean cancelled;
     /** The innermost scope open on this task's thread; read and written by that thread only. */
     private Object innermostScope;
+    /** Links in the registry's stripe; guarded by the stripe. */
+    ManagedTask prevLive, nextLive;
+    /**
+     * Whether the task runs and is visible to registry scans: in a stripe (written under its
+     * monitor) or in a {@link TaskGroup} that tracks it (written with release semantics by the task).
+     */
+    boolean live;
 
     protected ManagedTask(TaskFactoryImpl factory) {
         this.factory = factory;
@@ -56,9 +82,25 @@ public abstract class ManagedTask implements Runnable {
         return factory;
     }
 
-    /** @return {@link System#nanoTime()} when the task began, or 0 before */
+    /**
+     * @return {@link System#nanoTime()} when the task began (to within {@link StartClock#RESOLUTION_NANOS}),
+     *         or 0 before
+     */
     public final long startNanos() {
-        return startNanos;
+        return isLive() ? startNanos : 0;
+    }
+
+    /** @return whether the task runs now and registry scans can see it (weakly consistent from other threads) */
+    public final boolean isLive() {
+        return (boolean) LIVE.getAcquire(this);
+    }
+
+    /**
+     * @return whether a {@link TaskGroup} registered with the {@link ThreadRegistry} already tracks this
+     *         task from before it starts until after it ends, so it needs no entry of its own
+     */
+    protected boolean trackedByGroup() {
+        return false;
     }
 
     /** @return the scope this task belongs to, or {@code null}; for reports and the deadlock detector */
@@ -122,12 +164,20 @@ public abstract class ManagedTask implements Runnable {
     @Override
     public final void run() {
         Thread self = Thread.currentThread();
+        Thread.UncaughtExceptionHandler foreignHandler = null;
         if (thread == null) {
             bind(self, self.getName());
+            foreignHandler = self.getUncaughtExceptionHandler();
+            self.setUncaughtExceptionHandler(this);
         }
-        startNanos = System.nanoTime();
+        startNanos = StartClock.now();
         ThreadRegistry registry = ThreadRegistry.instance();
-        registry.add(this);
+        boolean grouped = trackedByGroup();
+        if (grouped) {
+            LIVE.setRelease(this, true);
+        } else {
+            registry.add(this);
+        }
         factory.entered();
         Throwable fatal = null;
         try {
@@ -148,12 +198,34 @@ public abstract class ManagedTask implements Runnable {
                 fatal = t;
             }
         } finally {
-            registry.remove(this);
+            if (grouped) {
+                LIVE.setRelease(this, false);
+            } else {
+                registry.remove(this);
+            }
+            if (foreignHandler != null) {
+                self.setUncaughtExceptionHandler(foreignHandler instanceof ThreadGroup ? null : foreignHandler);
+            }
             factory.exited();
             finished();
         }
         if (fatal != null) {
             throw (VirtualMachineError) fatal;
+        }
+    }
+
+    /**
+     * What happens to a throwable that leaves {@link #run()} (a {@link VirtualMachineError}, rethrown
+     * after it was reported): the same as on a thread with no handler of its own.
+     */
+    @Override
+    public final void uncaughtException(Thread t, Throwable e) {
+        // A thread's group is null only once it has ended, and a thread that is dispatching its
+        // uncaught throwable has not; the group prints it unless a default handler is installed.
+        ThreadGroup group = t.getThreadGroup();
+        Thread.UncaughtExceptionHandler next = group != null ? group : Thread.getDefaultUncaughtExceptionHandler();
+        if (next != null) {
+            next.uncaughtException(t, e);
         }
     }
 

@@ -93,6 +93,7 @@ public final class TaskFactoryImpl implements TaskFactory {
         String threadName = name + '-' + counter.incrementAndGet();
         Thread t = threads.newThread(task);
         t.setName(threadName);
+        t.setUncaughtExceptionHandler(task);
         task.bind(t, threadName);
         return t;
     }

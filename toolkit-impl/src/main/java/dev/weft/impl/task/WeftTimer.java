@@ -24,4 +24,9 @@ public final class WeftTimer {
     public static ScheduledFuture<?> at(long deadlineNanos, Runnable action) {
         return TIMER.schedule(action, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
+
+    /** Runs {@code action} once, {@code delayNanos} from now. */
+    static void after(long delayNanos, Runnable action) {
+        TIMER.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    }
 }
