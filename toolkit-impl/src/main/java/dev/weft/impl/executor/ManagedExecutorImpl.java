@@ -52,15 +52,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  * <li>{@code state} only grows: RUNNING → SHUTDOWN → TERMINATED. TERMINATED is reached exactly once,
  *     by CAS in {@link #tryTerminate()}, when the state is SHUTDOWN and {@code live} is zero.</li>
- * <li>{@code live} counts every accepted task that has neither finished nor been handed back: the
- *     running ones and, with a limit, the queued ones. It drops exactly once per task: in
- *     {@link #taskFinished}, or when {@code shutdownNow}/a forced close takes it out of the queue.
- *     So every accepted task either runs to an end or is handed back (returned by
- *     {@code shutdownNow}; cancelled or reported by a forced close), never both, never neither.</li>
+ * <li>{@code live = accepted - settled} counts every accepted task that has neither finished nor
+ *     been handed back: the running ones and, with a limit, the queued ones. Each accepted task is
+ *     settled exactly once: in {@link #taskFinished}, when {@code shutdownNow}/a forced close takes
+ *     it out of the queue, or when it is taken back from its submitter. So every accepted task
+ *     either runs to an end or is handed back (returned by {@code shutdownNow}; cancelled or
+ *     reported by a forced close; rejected to its submitter), never both, never neither. The two
+ *     counts are apart ({@link PaddedCounter}) so that submitting and finishing do not contend.
+ *     {@code submitted} and {@code completed} in {@link #stats()} are derived from them.</li>
  * <li>The executor keeps no set of its running tasks: the JVM's {@link ThreadRegistry} already holds
  *     every running Weft task, so {@code shutdownNow}, a forced close and the stuck-thread report
  *     find this executor's tasks there. That costs a visit of every running Weft thread on those rare
- *     paths, and keeps the per-task path to one registration and two counter updates.</li>
+ *     paths, and keeps the per-task path to one registration and two counter updates, one on each
+ *     side.</li>
  * <li>With a limit: {@code active} (started, not finished) never exceeds {@code limit}; a task waits
  *     in {@code waiting} only while {@code active == limit}; a finishing task hands its permit
  *     straight to the head of {@code waiting}, so order is FIFO and no permit is lost.
@@ -71,18 +75,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Memory visibility</h2>
  * <ul>
  * <li>Without a limit, acceptance races shutdown as in the JDK's thread-per-task executor: the
- *     submitter increments {@code live} (an atomic read-modify-write) and then reads {@code state};
- *     shutdown writes {@code state} and then reads {@code live}. By sequential consistency of
+ *     submitter increments {@code accepted} (an atomic read-modify-write) and then reads
+ *     {@code state}; shutdown writes {@code state} and then reads {@code settled} and {@code accepted}.
+ *     By sequential consistency of
  *     volatile accesses, either the submitter sees SHUTDOWN (and takes its task back, rejecting it)
  *     or {@link #tryTerminate()} sees the task counted, so termination never overtakes an accepted
  *     task.</li>
- * <li>An interrupt is never missed: a task registers its thread in the registry (a volatile write)
- *     and then reads the volatile {@code interrupting}, interrupting itself if set
+ * <li>An interrupt is never missed: a task registers its thread in the registry (under its stripe's
+ *     monitor) and then reads the volatile {@code interrupting}, interrupting itself if set
  *     ({@link ExecTask#registered()}); {@code shutdownNow} writes {@code interrupting} and then scans
- *     the registry. One of them sees the other and interrupts.</li>
+ *     the registry, taking each stripe's monitor. The monitor orders the two: either the scan comes
+ *     after the registration and finds the task, or before it and the task sees the flag.</li>
  * <li>Termination waiters add themselves to a concurrent queue and then read {@code state};
  *     termination writes {@code state} and then unparks every queued waiter: no lost wake-up.</li>
- * <li>Counters are {@link LongAdder}s: each is exact once quiet, and {@link #stats()} is a snapshot
+ * <li>Counters are exact once quiet, and {@link #stats()} is a snapshot
  *     whose fields are read one after another, not atomically together.</li>
  * </ul>
  */
@@ -109,8 +115,10 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private volatile int state;
     private volatile boolean interrupting;
-    /** Accepted tasks that have neither finished nor been handed back; see the invariants. */
-    private final AtomicInteger live = new AtomicInteger();
+    /** Tasks accepted so far; written by submitters. {@code live = accepted - settled}: see the invariants. */
+    private final PaddedCounter accepted = new PaddedCounter();
+    /** Accepted tasks that have finished or were handed back; written mostly by finishing tasks. */
+    private final PaddedCounter settled = new PaddedCounter();
     private final ConcurrentLinkedQueue<Thread> terminationWaiters = new ConcurrentLinkedQueue<>();
     private final Termination termination = new Termination();
     private volatile ShutdownCoordinator.Registration registration;
@@ -120,11 +128,13 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private final ArrayDeque<ExecTask> waiting;
     private int active;
 
-    private final LongAdder submitted = new LongAdder();
     private final LongAdder queued = new LongAdder();
-    private final LongAdder completed = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    /** Settled tasks that never ran: undone by a racing shutdown, never started, drained or abandoned. */
+    private final LongAdder settledUnrun = new LongAdder();
+    /** Accepted tasks taken back from their submitter (a racing shutdown, a thread that could not start). */
+    private final LongAdder takenBack = new LongAdder();
 
     private ManagedExecutorImpl(String name, TaskFactoryImpl factory, int limit, boolean rejectWhenBusy, Duration grace) {
         this.name = name;
@@ -178,14 +188,13 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             throw reject("is shut down");
         }
         if (lock == null) {
-            live.incrementAndGet();
+            accepted.increment();
             if (state != RUNNING) { // shutdown raced us: see the class comment
-                live.decrementAndGet();
-                tryTerminate();
+                takenBack.increment();
+                settle(null, true);
                 throw reject("is shut down");
             }
-            submitted.increment();
-            startThread(task);
+            startOrTakeBack(task);
             return;
         }
         lock.lock();
@@ -197,19 +206,17 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
                 if (rejectWhenBusy) {
                     throw reject("is busy: " + limit + " tasks running (maxConcurrency " + limit + ")");
                 }
-                live.incrementAndGet();
+                accepted.increment();
                 waiting.addLast(task);
                 queued.increment();
-                submitted.increment();
                 return;
             }
             active++;
-            live.incrementAndGet();
-            submitted.increment();
+            accepted.increment();
         } finally {
             lock.unlock();
         }
-        startThread(task);
+        startOrTakeBack(task);
     }
 
     private RejectedExecutionException reject(String why) {
@@ -217,22 +224,23 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         return new RejectedExecutionException("executor '" + name + "' " + why);
     }
 
-    /**
-     * Starts the thread of an admitted task. If the thread cannot start, the task is treated as
-     * finished (its permit passed on) and the caller gets a {@link RejectedExecutionException}.
-     */
-    private void startThread(ExecTask task) {
-        Thread t;
+    /** Starts the thread of a task its submitter handed us; if it cannot start, the submitter gets it back. */
+    private void startOrTakeBack(ExecTask task) {
         try {
-            t = factory.newThread(task);
-            task.startingOn(t);
-            t.start();
+            startThread(task);
         } catch (RuntimeException | Error e) {
-            submitted.decrement();
+            takenBack.increment();
             rejected.increment();
-            releaseSlot(task);
+            settle(passPermit(), true);
             throw new RejectedExecutionException("executor '" + name + "' could not start a thread", e);
         }
+    }
+
+    /** Starts the thread of an admitted task; throws what starting a thread threw. */
+    private void startThread(ExecTask task) {
+        Thread t = factory.newThread(task);
+        task.startingOn(t);
+        t.start();
         if (interrupting) { // shutdownNow may have scanned before we published the thread
             t.interrupt();
         }
@@ -241,19 +249,11 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     // ---------------------------------------------------------------- completion
 
     /**
-     * Called once per started task, last thing on its thread. The permit is freed before the
-     * counters move, so whoever sees the running count drop may rely on the permit being free; the
-     * task leaves {@code live} last, so whoever sees termination sees final counters.
+     * Called once per started task, last thing on its thread. The permit is passed on before the
+     * task is settled, so whoever sees the running count drop may rely on the permit being free.
      */
     void taskFinished(ExecTask task) {
-        ExecTask next = passPermit();
-        completed.increment();
-        letGo(task, next);
-    }
-
-    /** Gives back the slot of a task whose thread could not start. */
-    private void releaseSlot(ExecTask task) {
-        letGo(task, passPermit());
+        settle(passPermit(), false);
     }
 
     /** @return the queued task that inherits the finishing task's permit, or null (the permit is returned) */
@@ -275,23 +275,30 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         }
     }
 
-    /** Starts the heir (if any), then uncounts {@code task} from {@code live}, then checks for termination. */
-    private void letGo(ExecTask task, ExecTask next) {
-        if (next != null) {
-            startQueued(next);
+    /**
+     * Settles one accepted task (it finished, or {@code unrun}: it never will run): starts the heir of
+     * its permit (if any), then counts it settled, then checks for termination.
+     */
+    private void settle(ExecTask heir, boolean unrun) {
+        if (heir != null) {
+            startQueued(heir);
         }
-        live.decrementAndGet();
+        if (unrun) {
+            settledUnrun.increment(); // first, so that completed = settled - settledUnrun never overshoots
+        }
+        settled.increment();
         if (state != RUNNING) {
             tryTerminate();
         }
     }
 
-    /** Starts a task taken from the queue; a failure to start it is reported, never lost. */
+    /** Starts a task taken from the queue; one whose thread cannot start is settled and handed back, never lost. */
     private void startQueued(ExecTask next) {
         try {
             startThread(next);
-        } catch (RejectedExecutionException e) {
-            abandon(next, e);
+        } catch (RuntimeException | Error e) {
+            settle(passPermit(), true);
+            handBack(next, new RejectedExecutionException("executor '" + name + "' could not start a thread", e));
         }
     }
 
@@ -308,7 +315,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     }
 
     private void tryTerminate() {
-        if (state == SHUTDOWN && live.get() == 0 && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
+        if (state == SHUTDOWN && live() == 0 && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
             for (Thread waiter : terminationWaiters) {
                 LockSupport.unpark(waiter);
             }
@@ -384,7 +391,10 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
                 lock.unlock();
             }
         }
-        live.addAndGet(-drained.size());
+        if (!drained.isEmpty()) {
+            settledUnrun.add(drained.size());
+            settled.add(drained.size());
+        }
         Thread me = Thread.currentThread();
         for (Thread t : liveThreads()) {
             if (t != me) {
@@ -400,26 +410,23 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         RejectedExecutionException why = new RejectedExecutionException(
                 "executor '" + name + "' was closed before this task started");
         for (ExecTask t : drained) {
-            abandon(t, why);
+            handBack(t, why); // stopAndDrain settled them
         }
         tryTerminate();
         return drained.size();
     }
 
     /**
-     * Settles a task that will never run: a submitted one is cancelled (its waiters are released
-     * with {@link CancellationException}); an executed one is reported to the failure handler.
+     * Hands back a settled task that will never run to whoever waits for it: a submitted one is
+     * cancelled (its waiters are released with {@link CancellationException}); an executed one is
+     * reported to the failure handler.
      */
-    private void abandon(ExecTask task, RejectedExecutionException why) {
-        live.decrementAndGet();
+    private void handBack(ExecTask task, RejectedExecutionException why) {
         Future<?> f = task.future();
         if (f != null) {
             f.cancel(false);
         } else {
             factory.report(new Failure(name + " (never started: " + task.handedBack() + ")", Thread.currentThread(), why, null));
-        }
-        if (state != RUNNING) {
-            tryTerminate();
         }
     }
 
@@ -531,7 +538,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     public ShutdownReport close(Duration timeout) {
         Checks.nonNegative("timeout", timeout);
         long start = System.nanoTime();
-        long completedBefore = completed.sum();
+        long completedBefore = completed();
         shutdown();
         boolean interrupted = false;
         boolean terminated;
@@ -564,7 +571,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return new ShutdownReport(name, completed.sum() - completedBefore, undelivered, inFlight,
+        return new ShutdownReport(name, completed() - completedBefore, undelivered, inFlight,
                 Duration.ofNanos(System.nanoTime() - start), stuck);
     }
 
@@ -642,7 +649,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         private final int size;
         private final Thread waiter = Thread.currentThread();
         private final ConcurrentLinkedQueue<AnyFuture<T>> started = new ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
         private volatile AnyFuture<T> winner;
         private volatile Throwable firstFailure;
 
@@ -716,7 +723,22 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     @Override
     public ExecutorStats stats() {
         long q = queued.sum();
-        return new ExecutorStats(submitted.sum(), Math.max(0, live.get() - q), q, completed.sum(), failed.sum(), rejected.sum());
+        long submitted = accepted.get() - takenBack.sum();
+        return new ExecutorStats(Math.max(0, submitted), Math.max(0, live() - q), q, completed(), failed.sum(), rejected.sum());
+    }
+
+    /**
+     * @return accepted tasks that are running or queued. {@code settled} is read first: it never
+     *         exceeds {@code accepted}, so a zero means every task accepted by then had settled.
+     */
+    private int live() {
+        int s = settled.get();
+        return accepted.get() - s;
+    }
+
+    /** @return tasks that ran to an end (exact once quiet) */
+    private long completed() {
+        return Math.max(0, settled.get() - settledUnrun.sum());
     }
 
     @Override

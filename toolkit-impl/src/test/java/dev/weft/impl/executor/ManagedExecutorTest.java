@@ -417,6 +417,27 @@ class ManagedExecutorTest {
         }
 
         @Test
+        void aForcedCloseThatSettlesQueuedTasksStillWaitsForTheRunningOne() throws Exception {
+            ManagedExecutor ex = open(b -> b.maxConcurrency(1));
+            CountDownLatch started = new CountDownLatch(1);
+            ex.execute(() -> {
+                started.countDown();
+                blockUninterruptibly();
+            });
+            await(started);
+            ex.execute(() -> {});
+            ShutdownReport r = ex.close(Duration.ofMillis(20));
+            assertThat(r.undelivered()).isEqualTo(1);
+            assertThat(r.inFlight()).isEqualTo(1);
+            assertThat(ex.isTerminated()).as("a task still runs").isFalse();
+            assertThat(ex.stats().running()).isEqualTo(1);
+            release.countDown();
+            assertThat(ex.awaitTermination(LONG, TimeUnit.SECONDS)).isTrue();
+            assertThat(ex.stats().running()).isZero();
+            assertThat(ex.stats().queued()).isZero();
+        }
+
+        @Test
         void anInterruptOfTheCallerForcesAtOnceAndIsReasserted() throws Exception {
             ManagedExecutor ex = open(b -> b);
             CountDownLatch started = new CountDownLatch(1);
