@@ -29,11 +29,14 @@ import java.util.function.Consumer;
  * <p>Finding the task of a thread costs one field read: a Weft thread's uncaught-exception handler
  * is its task, which hands an uncaught throwable to the thread's group exactly as an unset handler
  * would ({@link ManagedTask#uncaughtException}). A thread whose handler is its group has none set,
- * so it is not a Weft thread; a thread whose handler is something else (user code replaced it) is
- * looked up by walking its stripe.
+ * so it is not a Weft thread; a thread whose handler is something else (user code replaced it, or a
+ * thread pool set its own) is looked up by walking its stripe and the groups, which costs O(running
+ * Weft tasks); {@link #current()} remembers platform threads found not to be Weft threads.
  */
 public final class ThreadRegistry {
     private static final ThreadRegistry INSTANCE = new ThreadRegistry();
+    /** Platform threads that {@link #current()} walked for and found not to be Weft threads. */
+    private static final ThreadLocal<Boolean> KNOWN_FOREIGN = new ThreadLocal<>();
 
     private final Stripe[] stripes;
     private final int mask;
@@ -122,21 +125,41 @@ public final class ThreadRegistry {
     public ManagedTask lookup(Thread thread) {
         Thread.UncaughtExceptionHandler h = thread.getUncaughtExceptionHandler();
         if (h instanceof ManagedTask task && task.thread() == thread) {
-            return task.live ? task : null;
+            return task.isLive() ? task : null;
         }
         if (h == null || h instanceof ThreadGroup) {
             return null; // ended, or no handler of its own: not a Weft thread
         }
-        return walkStripe(thread);
+        return walk(thread);
     }
 
-    /** @return the task the calling thread runs, or {@code null} */
+    /**
+     * @return the task the calling thread runs, or {@code null}. A platform thread that is not a Weft
+     *         thread but has a handler of its own (pool threads often do) is walked for once, then
+     *         remembered, so opening scopes on it stays cheap.
+     */
     public ManagedTask current() {
-        return lookup(Thread.currentThread());
+        Thread me = Thread.currentThread();
+        Thread.UncaughtExceptionHandler h = me.getUncaughtExceptionHandler();
+        if (h instanceof ManagedTask task && task.thread() == me) {
+            return task.isLive() ? task : null;
+        }
+        if (h == null || h instanceof ThreadGroup) {
+            return null;
+        }
+        boolean platform = !me.isVirtual();
+        if (platform && KNOWN_FOREIGN.get() != null) {
+            return null;
+        }
+        ManagedTask found = walk(me);
+        if (found == null && platform) {
+            KNOWN_FOREIGN.set(Boolean.TRUE); // a Weft task run on this thread later takes the handler slot, found above
+        }
+        return found;
     }
 
-    /** The slow way, for a Weft thread whose handler user code replaced. */
-    private ManagedTask walkStripe(Thread thread) {
+    /** The slow way, for a thread with a handler of its own: a Weft thread whose handler user code replaced, or not a Weft thread. */
+    private ManagedTask walk(Thread thread) {
         Stripe s = stripeOf(thread);
         synchronized (s) {
             for (ManagedTask t = s.head; t != null; t = t.nextLive) {

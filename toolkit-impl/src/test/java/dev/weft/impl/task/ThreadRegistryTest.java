@@ -35,6 +35,12 @@ class ThreadRegistryTest {
         return threads;
     }
 
+    private static void joinAll(Thread... threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
@@ -88,13 +94,18 @@ class ThreadRegistryTest {
         void threadsWeftDidNotStartAreNotTasks() throws Exception {
             AtomicReference<Object> plain = new AtomicReference<>("not looked up");
             AtomicReference<Object> withHandler = new AtomicReference<>("not looked up");
+            AtomicReference<Object> poolThread = new AtomicReference<>("not looked up");
             Thread a = Thread.ofPlatform().start(() -> plain.set(REGISTRY.current()));
             Thread b = Thread.ofVirtual().uncaughtExceptionHandler((thread, e) -> {})
                     .start(() -> withHandler.set(REGISTRY.current()));
-            a.join();
-            b.join();
+            Thread c = Thread.ofPlatform().uncaughtExceptionHandler((thread, e) -> {}).start(() -> {
+                Object first = REGISTRY.current();
+                poolThread.set(first == null ? REGISTRY.current() : first); // the second ask is remembered
+            });
+            joinAll(a, b, c);
             assertThat(plain.get()).isNull();
             assertThat(withHandler.get()).isNull();
+            assertThat(poolThread.get()).isNull();
         }
 
         @Test
@@ -110,6 +121,7 @@ class ThreadRegistryTest {
             Thread.UncaughtExceptionHandler own = (thread, e) -> {};
             AtomicReference<Thread.UncaughtExceptionHandler> after = new AtomicReference<>();
             Thread t = Thread.ofPlatform().uncaughtExceptionHandler(own).start(() -> {
+                REGISTRY.current(); // not a Weft thread, and remembered as such: the task must still be found
                 task.run();
                 after.set(Thread.currentThread().getUncaughtExceptionHandler());
             });
