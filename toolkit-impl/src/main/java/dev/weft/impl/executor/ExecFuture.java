@@ -59,6 +59,12 @@ class ExecFuture<V> extends FutureTask<V> implements WaitPoint {
         runner = thread;
     }
 
+    /** Lets go of the thread once done: a future a caller keeps must not keep the task's thread. */
+    @Override
+    protected void done() {
+        runner = null;
+    }
+
     @Override
     public String describe() {
         return "result of a task of executor '" + owner.name() + "'";

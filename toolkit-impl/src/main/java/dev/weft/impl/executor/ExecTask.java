@@ -19,8 +19,9 @@ import java.util.concurrent.Future;
  * a started task always runs its body (with its interrupt status set), as the JDK's executors do,
  * so no accepted task silently vanishes.
  *
- * <p>Visibility: the task's thread is bound before {@link Thread#start()}; {@link #registered()}
- * reads the executor's volatile {@code interrupting} after the registry holds the thread; see
+ * <p>Visibility: the task's thread is bound, and the task pushed on its executor's stack of tasks,
+ * before {@link Thread#start()}; {@link #registered()} reads the executor's volatile
+ * {@code interrupting} once more on the task's own thread; see
  * {@link ManagedExecutorImpl} for the argument that an interrupt is never missed. {@code began} is
  * written and read on the task's own thread only.
  */
@@ -29,6 +30,10 @@ final class ExecTask extends ManagedTask {
     private final Runnable work;
     private final ExecFuture<?> future;
     private boolean began;
+    /** The task started before this one; see {@link ManagedExecutorImpl}'s stack of tasks. */
+    volatile ExecTask nextTask;
+    /** Set once the task has run to its end (or its thread could not start): it may be pruned. */
+    private volatile boolean ended;
 
     ExecTask(ManagedExecutorImpl executor, Runnable work, ExecFuture<?> future) {
         super(executor.factory());
@@ -48,7 +53,7 @@ final class ExecTask extends ManagedTask {
         return executor;
     }
 
-    /** A {@code shutdownNow} that scanned the registry before this task joined it cannot have seen it. */
+    /** A last check on the task's own thread, besides the submitter's and {@code shutdownNow}'s (see the executor). */
     @Override
     protected void registered() {
         if (executor.interrupting()) {
@@ -94,8 +99,23 @@ final class ExecTask extends ManagedTask {
         super.failed(failure);
     }
 
+    /** Its executor keeps it on a stack of tasks from before its thread starts until after it ends. */
+    @Override
+    protected boolean trackedByGroup() {
+        return true;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    void markEnded() {
+        ended = true;
+    }
+
     @Override
     protected void finished() {
+        ended = true;
         executor.taskFinished(this);
     }
 

@@ -9,7 +9,9 @@ import dev.weft.ShutdownReport;
 import dev.weft.StuckThread;
 import dev.weft.impl.shutdown.ShutdownCoordinatorImpl;
 import dev.weft.impl.shutdown.StuckThreads;
+import dev.weft.impl.task.ManagedTask;
 import dev.weft.impl.task.TaskFactoryImpl;
+import dev.weft.impl.task.TaskGroup;
 import dev.weft.impl.task.ThreadRegistry;
 import dev.weft.impl.task.WaitPoint;
 import dev.weft.spi.Checks;
@@ -35,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Weft's {@link java.util.concurrent.ExecutorService}: one virtual thread per task, started through
@@ -60,11 +63,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *     reported by a forced close; rejected to its submitter), never both, never neither. The two
  *     counts are apart ({@link PaddedCounter}) so that submitting and finishing do not contend.
  *     {@code submitted} and {@code completed} in {@link #stats()} are derived from them.</li>
- * <li>The executor keeps no set of its running tasks: the JVM's {@link ThreadRegistry} already holds
- *     every running Weft task, so {@code shutdownNow}, a forced close and the stuck-thread report
- *     find this executor's tasks there. That costs a visit of every running Weft thread on those rare
- *     paths, and keeps the per-task path to one registration and two counter updates, one on each
- *     side.</li>
+ * <li>The executor keeps its tasks on a Treiber stack ({@code tasks}), pushed before each thread
+ *     starts and pruned of ended tasks every {@code max(1024, 2 * live)} starts (amortised O(1), by
+ *     one starting thread at a time). It is registered with the {@link ThreadRegistry} as a
+ *     {@link dev.weft.impl.task.TaskGroup} until it terminates, so its tasks take no registry entry of
+ *     their own, and {@code shutdownNow}, a forced close and the stuck-thread report visit only this
+ *     executor's tasks. A task costs one CAS on the submitting side and two counter updates, one on
+ *     each side.</li>
  * <li>With a limit: {@code active} (started, not finished) never exceeds {@code limit}; a task waits
  *     in {@code waiting} only while {@code active == limit}; a finishing task hands its permit
  *     straight to the head of {@code waiting}, so order is FIFO and no permit is lost.
@@ -81,27 +86,33 @@ import java.util.concurrent.locks.ReentrantLock;
  *     volatile accesses, either the submitter sees SHUTDOWN (and takes its task back, rejecting it)
  *     or {@link #tryTerminate()} sees the task counted, so termination never overtakes an accepted
  *     task.</li>
- * <li>An interrupt is never missed: a task registers its thread in the registry (under its stripe's
- *     monitor) and then reads the volatile {@code interrupting}, interrupting itself if set
- *     ({@link ExecTask#registered()}); {@code shutdownNow} writes {@code interrupting} and then scans
- *     the registry, taking each stripe's monitor. The monitor orders the two: either the scan comes
- *     after the registration and finds the task, or before it and the task sees the flag.</li>
+ * <li>An interrupt is never missed: the submitter pushes the task (a CAS), starts its thread and
+ *     then reads the volatile {@code interrupting}, interrupting the thread if set; {@code shutdownNow}
+ *     writes {@code interrupting} and then walks {@code tasks}, interrupting every task that has not
+ *     ended, started or not (a thread interrupted before it starts keeps the interrupt). By sequential
+ *     consistency one of them sees the other. {@link ExecTask#registered()} checks the flag once more
+ *     on the task's own thread.</li>
  * <li>Termination waiters add themselves to a concurrent queue and then read {@code state};
  *     termination writes {@code state} and then unparks every queued waiter: no lost wake-up.</li>
  * <li>Counters are exact once quiet, and {@link #stats()} is a snapshot
  *     whose fields are read one after another, not atomically together.</li>
  * </ul>
  */
-public final class ManagedExecutorImpl extends AbstractExecutorService implements ManagedExecutor {
+public final class ManagedExecutorImpl extends AbstractExecutorService implements ManagedExecutor, TaskGroup {
     private static final System.Logger LOG = System.getLogger("dev.weft.executor");
     private static final int RUNNING = 0, SHUTDOWN = 1, TERMINATED = 2;
     /** How long a forced close waits for interrupted tasks to end before it names them stuck. */
     static final Duration FORCE_BOUND = Duration.ofMillis(500);
-    private static final VarHandle STATE;
+    private static final VarHandle STATE, TASKS, PRUNING;
+    /** Starts between prunes of {@code tasks}, at least; see {@link #maybePrune()}. */
+    private static final int PRUNE_EVERY = 1024;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(ManagedExecutorImpl.class, "state", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(ManagedExecutorImpl.class, "state", int.class);
+            TASKS = l.findVarHandle(ManagedExecutorImpl.class, "tasks", ExecTask.class);
+            PRUNING = l.findVarHandle(ManagedExecutorImpl.class, "pruning", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -115,6 +126,16 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private volatile int state;
     private volatile boolean interrupting;
+    /**
+     * Every task whose thread was created, newest first (a Treiber stack through
+     * {@link ExecTask#nextTask}), less those pruned after they ended: how {@code shutdownNow}, a forced
+     * close and the thread registry find this executor's tasks.
+     */
+    private volatile ExecTask tasks;
+    /** Held (true) by the one thread pruning {@code tasks}. */
+    private volatile boolean pruning;
+    /** {@code accepted} when {@code tasks} was last pruned; written under {@code pruning}. */
+    private volatile int acceptedAtPrune;
     /** Tasks accepted so far; written by submitters. {@code live = accepted - settled}: see the invariants. */
     private final PaddedCounter accepted = new PaddedCounter();
     /** Accepted tasks that have finished or were handed back; written mostly by finishing tasks. */
@@ -153,6 +174,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
      */
     static ManagedExecutorImpl start(String name, TaskFactoryImpl factory, int limit, boolean rejectWhenBusy, Duration grace) {
         ManagedExecutorImpl ex = new ManagedExecutorImpl(name, factory, limit, rejectWhenBusy, grace);
+        ThreadRegistry.instance().addGroup(ex);
         ShutdownCoordinatorImpl coordinator = ShutdownCoordinatorImpl.instance();
         if (!coordinator.isShuttingDown()) {
             ex.registration = coordinator.register(ShutdownPhase.DRAIN, name, ex::drainAtExit);
@@ -240,9 +262,58 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private void startThread(ExecTask task) {
         Thread t = factory.newThread(task);
         task.startingOn(t);
-        t.start();
+        push(task);
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            task.markEnded();
+            throw e;
+        }
         if (interrupting) { // shutdownNow may have scanned before we published the thread
             t.interrupt();
+        }
+        maybePrune();
+    }
+
+    /** Publishes {@code task} before its thread starts, so that a scan after that sees it. */
+    private void push(ExecTask task) {
+        for (;;) {
+            ExecTask head = tasks;
+            task.nextTask = head;
+            if (TASKS.compareAndSet(this, head, task)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Every {@code max(PRUNE_EVERY, 2 * live)} starts, one starting thread unlinks the tasks that have
+     * ended: amortised O(1) per task, and the stack holds at most about that many ended tasks. One
+     * pruner at a time (the {@code pruning} flag), and never the head, which concurrent pushes CAS:
+     * unlinking a node rewrites only its predecessor's link and the node keeps its own, so a
+     * concurrent scan standing on it still reaches the rest.
+     */
+    private void maybePrune() {
+        int a = accepted.get();
+        int since = a - acceptedAtPrune;
+        if (since < PRUNE_EVERY || since < 2 * live() || !PRUNING.compareAndSet(this, false, true)) {
+            return;
+        }
+        try {
+            acceptedAtPrune = a;
+            ExecTask prev = tasks;
+            if (prev == null) {
+                return;
+            }
+            for (ExecTask t = prev.nextTask; t != null; t = t.nextTask) {
+                if (t.ended()) {
+                    prev.nextTask = t.nextTask;
+                } else {
+                    prev = t;
+                }
+            }
+        } finally {
+            pruning = false;
         }
     }
 
@@ -316,6 +387,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private void tryTerminate() {
         if (state == SHUTDOWN && live() == 0 && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
+            ThreadRegistry.instance().removeGroup(this);
             for (Thread waiter : terminationWaiters) {
                 LockSupport.unpark(waiter);
             }
@@ -395,10 +467,13 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             settledUnrun.add(drained.size());
             settled.add(drained.size());
         }
+        // Every task on the stack that has not ended, started or not: one whose thread has not started
+        // yet keeps the interrupt and runs its body with it set, as ExecTask#registered would set it.
         Thread me = Thread.currentThread();
-        for (Thread t : liveThreads()) {
-            if (t != me) {
-                t.interrupt();
+        for (ExecTask t = tasks; t != null; t = t.nextTask) {
+            Thread th = t.thread();
+            if (!t.ended() && th != null && th != me) {
+                th.interrupt();
             }
         }
         return drained;
@@ -588,15 +663,25 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         }
     }
 
-    /** @return the threads of this executor's running tasks now (weakly consistent; a registry scan) */
+    /** @return the threads of this executor's running tasks now (weakly consistent) */
     private List<Thread> liveThreads() {
         List<Thread> threads = new ArrayList<>();
-        ThreadRegistry.instance().forEach(t -> {
-            if (t instanceof ExecTask e && e.executor() == this) {
-                threads.add(e.thread());
-            }
-        });
+        forEachLive(t -> threads.add(t.thread()));
         return threads;
+    }
+
+    @Override
+    public void forEachLive(Consumer<? super ManagedTask> visitor) {
+        for (ExecTask t = tasks; t != null; t = t.nextTask) {
+            if (t.isLive()) {
+                visitor.accept(t);
+            }
+        }
+    }
+
+    @Override
+    public boolean abandoned() {
+        return state == TERMINATED;
     }
 
     // ---------------------------------------------------------------- invokeAny
@@ -714,6 +799,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
         @Override
         protected void done() {
+            super.done();
             any.onDone(this);
         }
     }

@@ -162,6 +162,23 @@ class ManagedExecutorTest {
     }
 
     @Nested
+    class Memory {
+        @Test
+        void aLongLivedExecutorDoesNotKeepWhatFinishedTasksReturned() throws Exception {
+            ManagedExecutor ex = open(b -> b);
+            java.lang.ref.WeakReference<Object> result = new java.lang.ref.WeakReference<>(ex.submit(Object::new).get());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LONG);
+            while (result.get() != null) {
+                assertThat(System.nanoTime() - deadline).as("the result of a finished task is still held").isNegative();
+                for (int i = 0; i < 2_000; i++) { // starting more tasks lets the executor let go of ended ones
+                    ex.execute(() -> {});
+                }
+                System.gc();
+            }
+        }
+    }
+
+    @Nested
     class Stats {
         @Test
         void countSubmittedCompletedFailedAndRejected() throws Exception {
