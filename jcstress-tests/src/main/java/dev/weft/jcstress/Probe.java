@@ -1,5 +1,7 @@
 package dev.weft.jcstress;
 
+import dev.weft.Scope;
+import dev.weft.ScopeTimeoutException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -176,6 +178,21 @@ public final class Probe {
             return executor.awaitTermination(HANG_GUARD_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             throw new IllegalStateException("nobody interrupts the arbiter", e);
+        }
+    }
+
+    /**
+     * Joins {@code scope} and says how it went: "returned", "join timed out" (the scope's guard
+     * deadline passed, which in a join race means a lost wake-up), or "join threw ...".
+     */
+    public static String joinOutcome(Scope scope) {
+        try {
+            scope.join();
+            return "returned";
+        } catch (ScopeTimeoutException e) {
+            return "join timed out";
+        } catch (InterruptedException | RuntimeException e) {
+            return "join threw " + e;
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.weft.Scope;
-import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.Weft;
 import java.time.Duration;
@@ -57,7 +56,7 @@ public class ScopeJoinRacingCompletionTest {
             });
             armed = true;
             Probe.jitter();
-            r.r1 = join(scope);
+            r.r1 = Probe.joinOutcome(scope);
             Subtask.State state = task.state();
             r.r2 = state == Subtask.State.SUCCESS ? "SUCCESS " + task.get() : state.name();
         } finally {
@@ -71,16 +70,5 @@ public class ScopeJoinRacingCompletionTest {
     public void completer() {
         Probe.spinUntil(() -> armed);
         release = true;
-    }
-
-    private static String join(Scope scope) {
-        try {
-            scope.join();
-            return "returned";
-        } catch (ScopeTimeoutException e) {
-            return "join timed out";
-        } catch (InterruptedException | RuntimeException e) {
-            return "join threw " + e;
-        }
     }
 }

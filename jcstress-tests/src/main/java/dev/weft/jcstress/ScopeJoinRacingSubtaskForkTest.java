@@ -4,7 +4,6 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 import dev.weft.Scope;
-import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.Weft;
 import java.time.Duration;
@@ -67,7 +66,7 @@ public class ScopeJoinRacingSubtaskForkTest {
             });
             armed = true;
             Probe.jitter();
-            r.r1 = join(scope);
+            r.r1 = Probe.joinOutcome(scope);
             Subtask<Integer> b = forkedBySubtask;
             Subtask.State state = b == null ? null : b.state();
             r.r2 = state == Subtask.State.SUCCESS ? "SUCCESS " + b.get() : String.valueOf(state);
@@ -82,16 +81,5 @@ public class ScopeJoinRacingSubtaskForkTest {
     public void releaser() {
         Probe.spinUntil(() -> armed);
         release = true;
-    }
-
-    private static String join(Scope scope) {
-        try {
-            scope.join();
-            return "returned";
-        } catch (ScopeTimeoutException e) {
-            return "join timed out";
-        } catch (InterruptedException | RuntimeException e) {
-            return "join threw " + e;
-        }
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.CancellationException;
  *
  * <p>Visibility: {@link #bind} happens before {@link Thread#start()}, which happens before
  * {@link #run()}; so the fields set there need no volatile. The registry's fields are written under
- * its stripe's monitor.
+ * its stripe's lock.
  */
 public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionHandler {
     private static final VarHandle LIVE;
@@ -53,7 +53,7 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     ManagedTask prevLive, nextLive;
     /**
      * Whether the task runs and is visible to registry scans: in a stripe (written under its
-     * monitor) or in a {@link TaskGroup} that tracks it (written with release semantics by the task).
+     * lock) or in a {@link TaskGroup} that tracks it (written with release semantics by the task).
      */
     boolean live;
 

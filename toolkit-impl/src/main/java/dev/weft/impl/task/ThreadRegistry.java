@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -18,9 +19,10 @@ import java.util.function.Consumer;
  * <p>Layout, chosen so that a thread costs no allocation and no shared counter: the tasks are
  * linked through their own fields ({@link ManagedTask#prevLive}, {@link ManagedTask#nextLive}) into
  * one of a fixed number of doubly-linked stripes, chosen by thread id. Each stripe is guarded by its
- * own monitor, held only for a few field writes and never across a call that blocks (as
- * {@code ConcurrentHashMap} guards its bins). Adding and removing cost O(1); a removed task's links
- * are cleared, so a task held by a user never holds other tasks.
+ * own lock, held for a few field writes (or, by a scan, to copy the stripe) and never across a call
+ * that blocks; a lock rather than a monitor, so that a virtual thread waiting for it during a long
+ * scan unmounts instead of pinning its carrier. Adding and removing cost O(1); a removed task's
+ * links are cleared, so a task held by a user never holds other tasks.
  *
  * <p>Tasks that a {@link TaskGroup} already keeps (a scope's subtasks) take no entry: the group is
  * registered once instead, for as long as it is open, and scans visit its live tasks. A scope nested
@@ -66,7 +68,8 @@ public final class ThreadRegistry {
 
     void add(ManagedTask task) {
         Stripe s = stripeOf(task.thread());
-        synchronized (s) {
+        s.lock();
+        try {
             ManagedTask head = s.head;
             task.nextLive = head;
             if (head != null) {
@@ -75,12 +78,15 @@ public final class ThreadRegistry {
             s.head = task;
             s.count++;
             task.live = true;
+        } finally {
+            s.unlock();
         }
     }
 
     void remove(ManagedTask task) {
         Stripe s = stripeOf(task.thread());
-        synchronized (s) {
+        s.lock();
+        try {
             if (!task.live) {
                 return;
             }
@@ -97,6 +103,8 @@ public final class ThreadRegistry {
             task.nextLive = null;
             s.count--;
             task.live = false;
+        } finally {
+            s.unlock();
         }
     }
 
@@ -123,14 +131,7 @@ public final class ThreadRegistry {
 
     /** @return the task the given thread runs, or {@code null} if it is not a running Weft thread */
     public ManagedTask lookup(Thread thread) {
-        Thread.UncaughtExceptionHandler h = thread.getUncaughtExceptionHandler();
-        if (h instanceof ManagedTask task && task.thread() == thread) {
-            return task.isLive() ? task : null;
-        }
-        if (h == null || h instanceof ThreadGroup) {
-            return null; // ended, or no handler of its own: not a Weft thread
-        }
-        return walk(thread);
+        return find(thread, false);
     }
 
     /**
@@ -139,20 +140,24 @@ public final class ThreadRegistry {
      *         remembered, so opening scopes on it stays cheap.
      */
     public ManagedTask current() {
-        Thread me = Thread.currentThread();
-        Thread.UncaughtExceptionHandler h = me.getUncaughtExceptionHandler();
-        if (h instanceof ManagedTask task && task.thread() == me) {
+        return find(Thread.currentThread(), true);
+    }
+
+    /** @param own whether {@code thread} is the calling thread, which may remember that it is not a Weft thread */
+    private ManagedTask find(Thread thread, boolean own) {
+        Thread.UncaughtExceptionHandler h = thread.getUncaughtExceptionHandler();
+        if (h instanceof ManagedTask task && task.thread() == thread) {
             return task.isLive() ? task : null;
         }
         if (h == null || h instanceof ThreadGroup) {
+            return null; // ended, or no handler of its own: not a Weft thread
+        }
+        boolean remember = own && !thread.isVirtual();
+        if (remember && KNOWN_FOREIGN.get() != null) {
             return null;
         }
-        boolean platform = !me.isVirtual();
-        if (platform && KNOWN_FOREIGN.get() != null) {
-            return null;
-        }
-        ManagedTask found = walk(me);
-        if (found == null && platform) {
+        ManagedTask found = walk(thread);
+        if (found == null && remember) {
             KNOWN_FOREIGN.set(Boolean.TRUE); // a Weft task run on this thread later takes the handler slot, found above
         }
         return found;
@@ -161,12 +166,15 @@ public final class ThreadRegistry {
     /** The slow way, for a thread with a handler of its own: a Weft thread whose handler user code replaced, or not a Weft thread. */
     private ManagedTask walk(Thread thread) {
         Stripe s = stripeOf(thread);
-        synchronized (s) {
+        s.lock();
+        try {
             for (ManagedTask t = s.head; t != null; t = t.nextLive) {
                 if (t.thread() == thread) {
                     return t;
                 }
             }
+        } finally {
+            s.unlock();
         }
         ManagedTask[] found = new ManagedTask[1];
         for (TaskGroup g : groups) {
@@ -183,8 +191,11 @@ public final class ThreadRegistry {
     public int size() {
         int n = 0;
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 n += s.count;
+            } finally {
+                s.unlock();
             }
         }
         int[] grouped = new int[1];
@@ -203,10 +214,13 @@ public final class ThreadRegistry {
     public List<ManagedTask> snapshot() {
         List<ManagedTask> all = new ArrayList<>();
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 for (ManagedTask t = s.head; t != null; t = t.nextLive) {
                     all.add(t);
                 }
+            } finally {
+                s.unlock();
             }
         }
         for (TaskGroup g : groups) {
@@ -216,12 +230,12 @@ public final class ThreadRegistry {
     }
 
     /**
-     * One list of running tasks and its monitor. The padding keeps neighbouring stripes, which are
-     * allocated together, off each other's cache lines: every field here is written on every add and
-     * remove of the stripe.
+     * One list of running tasks and its lock. The padding keeps neighbouring stripes, which are
+     * allocated together, off each other's cache lines: {@code head} and {@code count} are written on
+     * every add and remove of the stripe.
      */
     @SuppressWarnings("unused")
-    private static final class Stripe {
+    private static final class Stripe extends ReentrantLock {
         ManagedTask head;
         int count;
         long p1, p2, p3, p4, p5, p6, p7, p8;
