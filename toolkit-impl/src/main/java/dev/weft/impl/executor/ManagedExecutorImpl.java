@@ -260,7 +260,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     /** Starts the thread of an admitted task; throws what starting a thread threw. */
     private void startThread(ExecTask task) {
-        Thread t = factory.newThread(task);
+        Thread t = factory.newThreadToStart(task);
         task.startingOn(t);
         push(task);
         try {

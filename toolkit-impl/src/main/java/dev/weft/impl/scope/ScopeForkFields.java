@@ -8,10 +8,11 @@ package dev.weft.impl.scope;
  * {@link ScopeForkPadding} keeps two cache lines between these and the rest.
  */
 abstract class ScopeForkFields {
-    /** Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked}). */
+    /**
+     * Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked});
+     * the head's {@link SubtaskImpl#forkNumber} is the number of forks so far.
+     */
     volatile SubtaskImpl<?> forked;
-    /** Forks so far; subtasks may fork too, so it is updated atomically. */
-    volatile int forks;
     /** Owner-only: pushes since the owner last pruned ended subtasks from {@code forked}. */
     int pushesSincePrune;
 }

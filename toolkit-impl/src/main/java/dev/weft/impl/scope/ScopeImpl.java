@@ -33,19 +33,21 @@ import java.util.function.Consumer;
  *
  * <p>Invariants:
  * <ul>
- * <li>{@code forks} counts forked subtasks and {@code ends} those whose {@link SubtaskImpl#finished()}
- *     has run; {@code active = forks - ends}. They are two counters because the forking owner and the
- *     finishing subtasks then write different cache lines (see {@link ScopeForkFields}). {@code forks}
- *     rises only in {@code fork}, which runs on the owner before {@code join} or on a subtask that is
- *     itself still counted; so once {@code active} reaches zero in {@code join} it stays zero.</li>
+ * <li>{@code forks()} counts forked subtasks: it is the {@link SubtaskImpl#forkNumber} of the head
+ *     of {@code forked}, which each push sets to one more than the head it replaces (pruning never
+ *     unlinks the head); so counting a fork costs nothing beyond the push. {@code ends} counts those
+ *     whose {@link SubtaskImpl#finished()} has run; {@code active = forks() - ends}. The forking owner
+ *     and the finishing subtasks write different cache lines (see {@link ScopeForkFields}). Forks
+ *     happen only in {@code fork}, which runs on the owner before {@code join} or on a subtask that
+ *     is itself still counted; so once {@code active} reaches zero in {@code join} it stays zero.</li>
  * <li>{@code reason} leaves {@code NONE} at most once (CAS); every path that cancels goes through
  *     {@link #cancel(int)}, which first publishes the reason and only then interrupts the running
  *     subtasks and cancels child scopes. A subtask reads the reason before its body starts, so a
  *     subtask either sees the cancellation and never runs its body, or was already on {@code forked}
  *     when the canceller iterated it and is interrupted: none escapes.</li>
  * <li>Join and close park the owner until {@code active == 0}. A finisher increments {@code ends},
- *     then reads {@code waiter}, and if it is set and {@code ends} has caught up with {@code forks}
- *     unparks it; the owner writes {@code waiter} and then reads {@code ends} and {@code forks}. With
+ *     then reads {@code waiter}, and if it is set and {@code ends} has caught up with {@code forks()}
+ *     unparks it; the owner writes {@code waiter} and then reads {@code ends} and {@code forks()}. With
  *     all of them volatile, one side sees the other (Dekker), so no wake-up is lost; and the finisher
  *     that reads a set {@code waiter} also sees every fork the owner made before it waited.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
@@ -59,7 +61,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, FORKS, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -68,7 +70,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
             FORKED = l.findVarHandle(ScopeForkFields.class, "forked", SubtaskImpl.class);
-            FORKS = l.findVarHandle(ScopeForkFields.class, "forks", int.class);
             ENDS = l.findVarHandle(ScopeImpl.class, "ends", int.class);
             ONLY_CHILD = l.findVarHandle(ScopeImpl.class, "onlyChild", ScopeImpl.class);
             CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
@@ -108,7 +109,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private volatile Set<ScopeImpl> children;
     /** Failures after the first; created on first use. */
     private volatile ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures;
-    /** Forked subtasks whose {@link SubtaskImpl#finished()} has run; {@code forks - ends} are active. */
+    /** Forked subtasks whose {@link SubtaskImpl#finished()} has run; {@code forks() - ends} are active. */
     private volatile int ends;
     private volatile int reason;
     private volatile SubtaskImpl<?> firstFailure;
@@ -192,8 +193,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (limit != null && !acquirePermit(subtask)) {
             return neverRun(subtask);
         }
-        FORKS.getAndAdd(this, 1);
-        Thread thread = factory.newThread(subtask);
+        Thread thread = factory.newThreadToStart(subtask);
         push(subtask);
         try {
             thread.start();
@@ -216,12 +216,14 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
 
     /**
      * Publishes {@code subtask} on the forked stack before its thread starts, so a canceller that
-     * iterates after publishing its reason finds every subtask that could have missed the reason.
+     * iterates after publishing its reason finds every subtask that could have missed the reason,
+     * and counts it (its {@code forkNumber}) before it can finish.
      */
     private void push(SubtaskImpl<?> subtask) {
         for (;;) {
             SubtaskImpl<?> head = forked;
             subtask.nextForked = head;
+            subtask.forkNumber = head == null ? 1 : head.forkNumber + 1;
             if (FORKED.compareAndSet(this, head, subtask)) {
                 break;
             }
@@ -380,7 +382,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         }
         int ended = (int) ENDS.getAndAdd(this, 1) + 1;
         Thread w = waiter;
-        if (w != null && ended == forks) {
+        if (w != null && ended == forks()) {
             LockSupport.unpark(w);
         }
     }
@@ -703,12 +705,18 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
 
     /**
      * @return how many forked subtasks have not finished. {@code ends} is read first: it never
-     *         exceeds {@code forks}, so a zero means that every subtask forked by then had finished,
+     *         exceeds {@code forks()}, so a zero means that every subtask forked by then had finished,
      *         and none of them can fork any more.
      */
     private int active() {
         int e = ends;
-        return forks - e;
+        return forks() - e;
+    }
+
+    /** @return how many subtasks have been forked (pushed): the head's number; see the class comment */
+    private int forks() {
+        SubtaskImpl<?> head = forked;
+        return head == null ? 0 : head.forkNumber;
     }
 
     // ---- the registry's view ----

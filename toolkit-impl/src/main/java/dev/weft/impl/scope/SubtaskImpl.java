@@ -45,6 +45,11 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
      * this subtask (a CAS), and afterwards only by the scope's owner when it unlinks ended subtasks.
      */
     volatile SubtaskImpl<?> nextForked;
+    /**
+     * 1 for the first subtask pushed on its scope's forked stack, and so on: the scope's fork count
+     * while this one is the head. Written before the push that publishes it, then never.
+     */
+    int forkNumber;
     private T result;
     private Throwable exception;
 

@@ -43,7 +43,10 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     private final TaskFactoryImpl factory;
     private final Object[] context;
     private Thread thread;
+    /** Set at bind, or computed from {@code number} on first use (racy but benign: the same string). */
     private String name;
+    /** For a thread that names itself as it begins: its number within the factory; else 0. */
+    private long number;
     /** Written before {@code live} is set, and read after it is seen set. */
     private long startNanos;
     private volatile boolean cancelled;
@@ -67,14 +70,25 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         this.name = name;
     }
 
+    /** Binds a thread that takes its name (factory name and {@code number}) itself as it begins. */
+    final void bindNumbered(Thread thread, long number) {
+        this.thread = thread;
+        this.number = number;
+    }
+
     /** @return the thread this task runs on */
     public final Thread thread() {
         return thread;
     }
 
-    /** @return the task's name, which is also its thread's name */
+    /** @return the task's name, which is also its thread's name once the task has begun */
     public final String name() {
-        return name;
+        String n = name;
+        if (n == null && number != 0) {
+            n = factory.name() + '-' + number;
+            name = n;
+        }
+        return n;
     }
 
     /** @return the factory that runs this task */
@@ -168,6 +182,10 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         if (thread == null) {
             bind(self, self.getName());
             foreignHandler = self.getUncaughtExceptionHandler();
+            self.setUncaughtExceptionHandler(this);
+        } else if (number != 0) {
+            // Named here rather than by the thread that started it: that one is often a loop forking many.
+            self.setName(name());
             self.setUncaughtExceptionHandler(this);
         }
         startNanos = StartClock.now();

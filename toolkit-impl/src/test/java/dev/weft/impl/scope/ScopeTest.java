@@ -81,6 +81,21 @@ class ScopeTest {
         }
 
         @Test
+        void subtasksAreNumberedInForkOrderAndNamedBeforeTheirFirstLine() throws Exception {
+            // A subtask's thread names itself as it begins; the numbers are still taken at fork.
+            try (Scope scope = Weft.scope("batch").open()) {
+                List<Subtask<String>> subtasks = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    subtasks.add(scope.fork(() -> Thread.currentThread().getName()));
+                }
+                scope.join();
+                for (int i = 0; i < subtasks.size(); i++) {
+                    assertThat(subtasks.get(i).get()).isEqualTo("batch-" + (i + 1)).isEqualTo(subtasks.get(i).name());
+                }
+            }
+        }
+
+        @Test
         void runnableForksHaveNullResults() throws Exception {
             AtomicBoolean ran = new AtomicBoolean();
             try (Scope scope = Weft.scope("r").open()) {
