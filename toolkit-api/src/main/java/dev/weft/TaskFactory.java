@@ -29,6 +29,10 @@ public interface TaskFactory extends ThreadFactory {
     /** @return the factory's name, the prefix of its threads' names */
     String name();
 
-    /** @return how many of this factory's threads are running now */
+    /**
+     * @return how many of this factory's threads are running now; counted when called, in time
+     *         proportional to the number of running Weft threads, so that starting a thread costs no
+     *         shared counter
+     */
     int running();
 }

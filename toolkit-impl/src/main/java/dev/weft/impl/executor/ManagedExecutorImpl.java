@@ -103,7 +103,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private static final int RUNNING = 0, SHUTDOWN = 1, TERMINATED = 2;
     /** How long a forced close waits for interrupted tasks to end before it names them stuck. */
     static final Duration FORCE_BOUND = Duration.ofMillis(500);
-    private static final VarHandle STATE, TASKS, PRUNING;
+    private static final VarHandle STATE, TASKS, NEXT_TASK, PRUNING;
     /** Starts between prunes of {@code tasks}, at least; see {@link #maybePrune()}. */
     private static final int PRUNE_EVERY = 1024;
 
@@ -112,6 +112,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(ManagedExecutorImpl.class, "state", int.class);
             TASKS = l.findVarHandle(ManagedExecutorImpl.class, "tasks", ExecTask.class);
+            NEXT_TASK = l.findVarHandle(ExecTask.class, "nextTask", ExecTask.class);
             PRUNING = l.findVarHandle(ManagedExecutorImpl.class, "pruning", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -279,7 +280,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private void push(ExecTask task) {
         for (;;) {
             ExecTask head = tasks;
-            task.nextTask = head;
+            NEXT_TASK.setRelease(task, head); // no fence of its own: the CAS below publishes it
             if (TASKS.compareAndSet(this, head, task)) {
                 return;
             }
@@ -307,7 +308,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
             }
             for (ExecTask t = prev.nextTask; t != null; t = t.nextTask) {
                 if (t.ended()) {
-                    prev.nextTask = t.nextTask;
+                    NEXT_TASK.setRelease(prev, t.nextTask); // readers need the node, not a fence
                 } else {
                     prev = t;
                 }

@@ -61,7 +61,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, NEXT_FORKED, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -70,6 +70,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             FIRST_FAILURE = l.findVarHandle(ScopeImpl.class, "firstFailure", SubtaskImpl.class);
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
             FORKED = l.findVarHandle(ScopeForkFields.class, "forked", SubtaskImpl.class);
+            NEXT_FORKED = l.findVarHandle(SubtaskImpl.class, "nextForked", SubtaskImpl.class);
             ENDS = l.findVarHandle(ScopeImpl.class, "ends", int.class);
             ONLY_CHILD = l.findVarHandle(ScopeImpl.class, "onlyChild", ScopeImpl.class);
             CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
@@ -222,7 +223,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private void push(SubtaskImpl<?> subtask) {
         for (;;) {
             SubtaskImpl<?> head = forked;
-            subtask.nextForked = head;
+            NEXT_FORKED.setRelease(subtask, head); // no fence of its own: the CAS below publishes it
             subtask.forkNumber = head == null ? 1 : head.forkNumber + 1;
             if (FORKED.compareAndSet(this, head, subtask)) {
                 break;
@@ -249,7 +250,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         for (SubtaskImpl<?> s = prev.nextForked; s != null; s = s.nextForked) {
             Thread t = s.thread();
             if (!s.isRunning() && (t == null || t.getState() == Thread.State.TERMINATED)) {
-                prev.nextForked = s.nextForked;
+                NEXT_FORKED.setRelease(prev, s.nextForked); // readers need the node, not a fence
             } else {
                 prev = s;
             }

@@ -196,7 +196,6 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         } else {
             registry.add(this);
         }
-        factory.entered();
         Throwable fatal = null;
         try {
             registered();
@@ -224,7 +223,6 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
             if (foreignHandler != null) {
                 self.setUncaughtExceptionHandler(foreignHandler instanceof ThreadGroup ? null : foreignHandler);
             }
-            factory.exited();
             finished();
         }
         if (fatal != null) {

@@ -7,15 +7,16 @@ import dev.weft.spi.Checks;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
  * The one way Weft starts threads. Scopes, executors and queues all create their threads here, so
  * naming, failure capture, context carrying and registration are the same everywhere.
  *
- * <p>Thread safety: immutable configuration; the name counter and the running count are atomic.
- * The failure handler may be called from many threads at once.
+ * <p>Thread safety: immutable configuration; the name counter is atomic. The failure handler may be
+ * called from many threads at once. The running count is not kept per thread (that would cost every
+ * thread two contended updates): {@link #running()} counts this factory's tasks in the
+ * {@link ThreadRegistry}, which holds every running Weft thread anyway.
  */
 public final class TaskFactoryImpl implements TaskFactory {
     private static final System.Logger LOG = System.getLogger("dev.weft");
@@ -29,17 +30,17 @@ public final class TaskFactoryImpl implements TaskFactory {
     private final ThreadFactory threads;
     private final Consumer<? super Failure> handler;
     private final ContextCarrier<Object>[] carriers;
+    /** Shared by a factory and its {@link #carrying} views: it also tells whose threads are whose. */
     private final AtomicLong counter;
-    private final LongAdder running;
 
     TaskFactoryImpl(String name, boolean virtual, boolean daemon, Consumer<? super Failure> handler,
                     List<ContextCarrier<?>> carriers) {
         this(name, virtual ? VIRTUAL : Thread.ofPlatform().daemon(daemon).factory(),
-                handler == null ? TaskFactoryImpl::log : handler, carriers, new AtomicLong(), new LongAdder());
+                handler == null ? TaskFactoryImpl::log : handler, carriers, new AtomicLong());
     }
 
     private TaskFactoryImpl(String name, ThreadFactory threads, Consumer<? super Failure> handler,
-                            List<ContextCarrier<?>> carriers, AtomicLong counter, LongAdder running) {
+                            List<ContextCarrier<?>> carriers, AtomicLong counter) {
         this.name = name;
         this.threads = threads;
         this.handler = handler;
@@ -47,12 +48,11 @@ public final class TaskFactoryImpl implements TaskFactory {
         ContextCarrier<Object>[] array = carriers.isEmpty() ? NO_CARRIERS : carriers.toArray(new ContextCarrier[0]);
         this.carriers = array;
         this.counter = counter;
-        this.running = running;
     }
 
     /**
      * @return this factory with {@code more} carriers added: the same name, numbering, threads,
-     *         handler and running count (a view, not a second factory)
+     *         handler and running threads (a view, not a second factory)
      */
     public TaskFactoryImpl carrying(List<ContextCarrier<?>> more) {
         List<ContextCarrier<?>> all = new java.util.ArrayList<>(List.of(carriers));
@@ -61,7 +61,7 @@ public final class TaskFactoryImpl implements TaskFactory {
                 all.add(c);
             }
         }
-        return all.size() == carriers.length ? this : new TaskFactoryImpl(name, threads, handler, all, counter, running);
+        return all.size() == carriers.length ? this : new TaskFactoryImpl(name, threads, handler, all, counter);
     }
 
     /** Names a task that will never run (so reports can still say which one it was). */
@@ -136,17 +136,16 @@ public final class TaskFactoryImpl implements TaskFactory {
         return name;
     }
 
+    /** Counts this factory's tasks (and its views') in the registry: O(running Weft threads), weakly consistent. */
     @Override
     public int running() {
-        return running.intValue();
-    }
-
-    void entered() {
-        running.increment();
-    }
-
-    void exited() {
-        running.decrement();
+        int[] n = {0};
+        ThreadRegistry.instance().forEach(t -> {
+            if (t.factory().counter == counter) {
+                n[0]++;
+            }
+        });
+        return n[0];
     }
 
     /** Hands a failure of {@code task} to the handler; a handler that throws is logged, never propagated. */
@@ -217,6 +216,6 @@ public final class TaskFactoryImpl implements TaskFactory {
 
     @Override
     public String toString() {
-        return "TaskFactory[" + name + ", running=" + running() + "]";
+        return "TaskFactory[" + name + "]"; // not running(): that counts, and toString should be cheap
     }
 }
