@@ -14,7 +14,11 @@ Conventions shared by every benchmark class of the project (scopes, queues, exec
     ABSOLUTE_TARGETS are goals stated as a time (e.g. "a scan of 10,000 threads under 20 ms"): the
     statistic is "score" (JMH's primary score: the mean) or "p50" (the median; sample-time mode only).
   * In sample-time mode (SampleTime) the tables also show the median (p50) and p99.
+  * In the other modes the ratios and targets use the median of every measurement iteration of
+    every fork ("median" column), not JMH's mean: on a noisy 2-core machine one slow iteration moves
+    the mean a long way and the median hardly at all. The mean stays in the "score" column.
 """
+import statistics
 import json
 import re
 import sys
@@ -113,8 +117,10 @@ def load(path):
         key = (simple, r["mode"], tuple(sorted(params.items())))
         pm = r["primaryMetric"]
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
+        iterations = [v for fork in (pm.get("rawData") or []) for v in fork]
         groups.setdefault(key, OrderedDict())[method] = {
             "score": pm["score"],
+            "median": statistics.median(iterations) if iterations and r["mode"] != "sample" else None,
             "error": number(pm.get("scoreError")),
             "unit": pm["scoreUnit"],
             "alloc": alloc["score"] if alloc else None,
@@ -124,6 +130,11 @@ def load(path):
             "params": params,
         }
     return groups
+
+
+def central(m):
+    """The figure ratios compare: the median of the iterations where there is one, else JMH's score."""
+    return m["median"] if m.get("median") is not None else m["score"]
 
 
 def param_text(params):
@@ -139,20 +150,20 @@ def print_tables(groups):
         better = "higher is better" if "/s" in unit else "lower is better"
         print(f"\n### {simple} ({mode}, {unit}; ratio = score / baseline, {better})\n")
         sample = mode == "sample"
-        print("| params | benchmark | score | ± error | " + ("p50 | p99 | " if sample else "")
+        print("| params | benchmark | score | ± error | " + ("p50 | p99 | " if sample else "median | ")
               + "per task (ns) | ratio | B/op | B per task |")
-        print("|---|---|---:|---:|" + ("---:|---:|" if sample else "") + "---:|---:|---:|---:|")
+        print("|---|---|---:|---:|" + ("---:|---:|" if sample else "---:|") + "---:|---:|---:|---:|")
         for params, methods in rows:
             base = next((m for name, m in methods.items() if name.startswith("baseline")), None)
             div, _ = per_task_divisor(dict(params))
             ordered = sorted(methods.items(), key=lambda kv: (not kv[0].startswith("baseline"), kv[0]))
             for name, m in ordered:
-                ratio = m["score"] / base["score"] if base else None
+                ratio = central(m) / central(base) if base else None
                 err = f"{100 * m['error'] / m['score']:.0f}%" if m["error"] is not None and m["score"] else "-"
-                ms = to_ms(m["score"], m["unit"])
+                ms = to_ms(central(m), m["unit"])
                 per_task = ms * 1e6 / div if ms is not None else None
                 alloc_task = m["alloc"] / div if m["alloc"] is not None else None
-                pct = f"{fmt(m['p50'])} | {fmt(m['p99'])} | " if sample else ""
+                pct = f"{fmt(m['p50'])} | {fmt(m['p99'])} | " if sample else f"{fmt(m['median'])} | "
                 print(f"| {param_text(params)} | {name} | {fmt(m['score'])} | {err} | {pct}{fmt(per_task)} | "
                       f"{fmt(ratio) + 'x' if ratio else '-'} | {fmt(m['alloc'])} | {fmt(alloc_task)} |")
 
@@ -166,7 +177,7 @@ def check_targets(groups):
                 continue
             if method not in methods or ref not in methods:
                 continue
-            ratio = methods[method]["score"] / methods[ref]["score"]
+            ratio = central(methods[method]) / central(methods[ref])
             if "/s" in methods[method]["unit"]:
                 ratio = 1 / ratio
             verdict = "met" if ratio <= max_ratio else "MISSED"
