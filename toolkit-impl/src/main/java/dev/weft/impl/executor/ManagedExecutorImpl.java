@@ -137,6 +137,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private volatile boolean pruning;
     /** {@code accepted} when {@code tasks} was last pruned; written under {@code pruning}. */
     private volatile int acceptedAtPrune;
+    /** {@code accepted} from which the next start looks at whether to prune; written under {@code pruning}. */
+    private volatile int nextPruneCheck = PRUNE_EVERY;
     /** Tasks accepted so far; written by submitters. {@code live = accepted - settled}: see the invariants. */
     private final PaddedCounter accepted = new PaddedCounter();
     /** Accepted tasks that have finished or were handed back; written mostly by finishing tasks. */
@@ -288,19 +290,24 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     }
 
     /**
-     * Every {@code max(PRUNE_EVERY, 2 * live)} starts, one starting thread unlinks the tasks that have
-     * ended: amortised O(1) per task, and the stack holds at most about that many ended tasks. One
+     * Every {@code max(PRUNE_EVERY, 2 * live)} starts (looked at once per {@code PRUNE_EVERY}), one
+     * starting thread unlinks the tasks that have ended: amortised O(1) per task, and the stack holds
+     * at most about that many ended tasks, plus {@code PRUNE_EVERY}. One
      * pruner at a time (the {@code pruning} flag), and never the head, which concurrent pushes CAS:
      * unlinking a node rewrites only its predecessor's link and the node keeps its own, so a
      * concurrent scan standing on it still reaches the rest.
      */
     private void maybePrune() {
         int a = accepted.get();
-        int since = a - acceptedAtPrune;
-        if (since < PRUNE_EVERY || since < 2 * live() || !PRUNING.compareAndSet(this, false, true)) {
+        if (a - nextPruneCheck < 0 || !PRUNING.compareAndSet(this, false, true)) {
             return;
         }
         try {
+            // live() reads settled, a line finishing tasks keep writing: look once per PRUNE_EVERY starts.
+            nextPruneCheck = a + PRUNE_EVERY;
+            if (a - acceptedAtPrune < 2 * live()) {
+                return;
+            }
             acceptedAtPrune = a;
             ExecTask prev = tasks;
             if (prev == null) {

@@ -2,19 +2,18 @@ package dev.weft.impl.scope;
 
 /**
  * The fields of a {@link ScopeImpl} that a fork writes, laid out apart from those its subtasks read
- * and write as they run ({@code reason}, {@code ends}, {@code waiter}). On a fan-out the owner forks
- * while earlier subtasks finish on other cores; on one cache line, each fork would first have to
- * take the line back from a finishing subtask. A superclass's fields come before a subclass's, so
+ * as they run ({@code reason}, {@code waiter}, the configuration). On a fan-out the owner forks
+ * while earlier subtasks run on other cores; on one cache line, every fork would take the line away
+ * from them and each of their reads would fetch it back. A superclass's fields come before a subclass's, so
  * {@link ScopeForkPadding} keeps two cache lines between these and the rest.
  */
 abstract class ScopeForkFields {
-    /**
-     * Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked});
-     * the head's {@link SubtaskImpl#forkNumber} is the number of forks so far.
-     */
+    /** Every forked subtask, newest first (a Treiber stack through {@link SubtaskImpl#nextForked}). */
     volatile SubtaskImpl<?> forked;
     /** Owner-only: pushes since the owner last pruned ended subtasks from {@code forked}. */
     int pushesSincePrune;
+    /** Owner-only: {@code pushesSincePrune} at which the owner prunes next: twice what the last prune kept, at least {@value ScopeImpl#PRUNE_EVERY}. */
+    int pruneAt = ScopeImpl.PRUNE_EVERY;
 }
 
 /** Two cache lines of padding after {@link ScopeForkFields}; see there. */

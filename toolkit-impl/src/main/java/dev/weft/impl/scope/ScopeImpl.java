@@ -33,23 +33,23 @@ import java.util.function.Consumer;
  *
  * <p>Invariants:
  * <ul>
- * <li>{@code forks()} counts forked subtasks: it is the {@link SubtaskImpl#forkNumber} of the head
- *     of {@code forked}, which each push sets to one more than the head it replaces (pruning never
- *     unlinks the head); so counting a fork costs nothing beyond the push. {@code ends} counts those
- *     whose {@link SubtaskImpl#finished()} has run; {@code active = forks() - ends}. The forking owner
- *     and the finishing subtasks write different cache lines (see {@link ScopeForkFields}). Forks
- *     happen only in {@code fork}, which runs on the owner before {@code join} or on a subtask that
- *     is itself still counted; so once {@code active} reaches zero in {@code join} it stays zero.</li>
+ * <li>No counter is shared by the subtasks: a finishing subtask writes only its own
+ *     {@link SubtaskImpl#ended} flag. Counting on every finish would make the subtasks of a fan-out,
+ *     finishing on every core at once, take one cache line from each other ten thousand times.
+ *     Whoever needs to know what is still active walks {@code forked}. Forks happen only in
+ *     {@code fork}, which runs on the owner before {@code join} or on a subtask that has not ended;
+ *     a subtask's fork is pushed before it ends, so a walk that saw every subtask it started from
+ *     ended, and then finds the head unchanged, has seen every subtask there will be.</li>
  * <li>{@code reason} leaves {@code NONE} at most once (CAS); every path that cancels goes through
  *     {@link #cancel(int)}, which first publishes the reason and only then interrupts the running
  *     subtasks and cancels child scopes. A subtask reads the reason before its body starts, so a
  *     subtask either sees the cancellation and never runs its body, or was already on {@code forked}
  *     when the canceller iterated it and is interrupted: none escapes.</li>
- * <li>Join and close park the owner until {@code active == 0}. A finisher increments {@code ends},
- *     then reads {@code waiter}, and if it is set and {@code ends} has caught up with {@code forks()}
- *     unparks it; the owner writes {@code waiter} and then reads {@code ends} and {@code forks()}. With
- *     all of them volatile, one side sees the other (Dekker), so no wake-up is lost; and the finisher
- *     that reads a set {@code waiter} also sees every fork the owner made before it waited.</li>
+ * <li>Join and close walk {@code forked} and park the owner on each subtask that has not ended:
+ *     the owner writes the subtask's {@code joiner} and then reads its {@code ended}; the finisher
+ *     writes {@code ended} and then reads {@code joiner}, and unparks it if set. Both volatile, so
+ *     one side sees the other (Dekker) and no wake-up is lost. {@code waiter} is set meanwhile so
+ *     that a deadline, a cancellation or the deadlock watchdog can wake the owner too.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
  * <li>From open to close every subtask is reachable by the {@link ThreadRegistry}: an outermost
  *     scope is registered as a {@link TaskGroup} for that time, and a nested one is a child of its
@@ -61,7 +61,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, NEXT_FORKED, ENDS, ONLY_CHILD, CHILDREN, LATER_FAILURES;
+    /** Pushes between two looks at whether the forked stack is worth pruning; see {@link #push}. */
+    static final int PRUNE_EVERY = 1024;
+    private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, NEXT_FORKED, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
         try {
@@ -71,7 +73,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             WINNER = l.findVarHandle(ScopeImpl.class, "winner", SubtaskImpl.class);
             FORKED = l.findVarHandle(ScopeForkFields.class, "forked", SubtaskImpl.class);
             NEXT_FORKED = l.findVarHandle(SubtaskImpl.class, "nextForked", SubtaskImpl.class);
-            ENDS = l.findVarHandle(ScopeImpl.class, "ends", int.class);
             ONLY_CHILD = l.findVarHandle(ScopeImpl.class, "onlyChild", ScopeImpl.class);
             CHILDREN = l.findVarHandle(ScopeImpl.class, "children", Set.class);
             LATER_FAILURES = l.findVarHandle(ScopeImpl.class, "laterFailures", ConcurrentLinkedQueue.class);
@@ -110,8 +111,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private volatile Set<ScopeImpl> children;
     /** Failures after the first; created on first use. */
     private volatile ConcurrentLinkedQueue<SubtaskImpl<?>> laterFailures;
-    /** Forked subtasks whose {@link SubtaskImpl#finished()} has run; {@code forks() - ends} are active. */
-    private volatile int ends;
     private volatile int reason;
     private volatile SubtaskImpl<?> firstFailure;
     private volatile SubtaskImpl<?> winner;
@@ -218,18 +217,17 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     /**
      * Publishes {@code subtask} on the forked stack before its thread starts, so a canceller that
      * iterates after publishing its reason finds every subtask that could have missed the reason,
-     * and counts it (its {@code forkNumber}) before it can finish.
+     * and a joining owner finds it before it can end.
      */
     private void push(SubtaskImpl<?> subtask) {
         for (;;) {
             SubtaskImpl<?> head = forked;
             NEXT_FORKED.setRelease(subtask, head); // no fence of its own: the CAS below publishes it
-            subtask.forkNumber = head == null ? 1 : head.forkNumber + 1;
             if (FORKED.compareAndSet(this, head, subtask)) {
                 break;
             }
         }
-        if (Thread.currentThread() == owner && ++pushesSincePrune >= 1024 && pushesSincePrune > 2 * active()) {
+        if (Thread.currentThread() == owner && ++pushesSincePrune >= pruneAt) {
             pruneEnded();
         }
     }
@@ -247,14 +245,18 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (prev == null) {
             return;
         }
+        int kept = 1;
         for (SubtaskImpl<?> s = prev.nextForked; s != null; s = s.nextForked) {
             Thread t = s.thread();
             if (!s.isRunning() && (t == null || t.getState() == Thread.State.TERMINATED)) {
                 NEXT_FORKED.setRelease(prev, s.nextForked); // readers need the node, not a fence
             } else {
                 prev = s;
+                kept++;
             }
         }
+        // The next prune walks about kept + pruneAt nodes after pruneAt pushes: O(1) per push.
+        pruneAt = Math.max(PRUNE_EVERY, 2 * kept);
     }
 
     /** Publishes {@code child} (a volatile write) before the child reads this scope's reason: see {@link #cancel(int)}. */
@@ -381,15 +383,11 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (limit != null) {
             limit.release();
         }
-        int ended = (int) ENDS.getAndAdd(this, 1) + 1;
-        Thread w = waiter;
-        if (w != null && ended == forks()) {
-            LockSupport.unpark(w);
-        }
+        subtask.markEnded(); // and wakes whoever waits for this one: see the class comment
     }
 
     private void deadlinePassed() {
-        if (active() > 0) {
+        if (firstNotEnded(forked, null) != null) {
             List<String> unfinished = new ArrayList<>();
             for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
                 if (s.isRunning()) {
@@ -455,12 +453,23 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * Parks the owner until every subtask has finished or the deadline has cancelled the scope.
      * When {@code interruptible} is false the wait goes on through interrupts, which are re-asserted.
      */
+    /**
+     * Waits until every subtask has ended, walking {@code forked} newest first and parking on each
+     * one that has not (see the class comment); then looks whether the head moved (subtasks that
+     * forked meanwhile) and walks the new part. An interruptible wait (join) also returns at the
+     * deadline and throws on an interrupt or a confirmed deadlock; the other one (close) keeps
+     * waiting and re-asserts the interrupt at the end.
+     */
     private void awaitSubtasks(boolean interruptible) throws InterruptedException {
-        if (active() == 0) {
+        SubtaskImpl<?> top = forked;
+        SubtaskImpl<?> bottom = null; // the walked part is [top, bottom)
+        SubtaskImpl<?> s = firstNotEnded(top, bottom);
+        if (s == null && forked == top) {
             return;
         }
+        Thread me = Thread.currentThread();
         boolean interrupted = false;
-        waiter = owner;
+        waiter = me;
         // A scope with a deadline is not watched: its deadline ends the wait anyway.
         boolean watched = interruptible && detectDeadlocks && deadlineNanos == 0;
         if (watched) {
@@ -468,7 +477,17 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             JoinWatchdog.watch(this);
         }
         try {
-            while (active() != 0) {
+            for (;;) {
+                if (s == null) {
+                    SubtaskImpl<?> head = forked;
+                    if (head == top) {
+                        return;
+                    }
+                    bottom = top;
+                    top = head;
+                    s = firstNotEnded(top, bottom);
+                    continue;
+                }
                 if (interruptible && reason == TIMEOUT) {
                     return;
                 }
@@ -482,7 +501,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 if (watched && found != null) {
                     throw deadlockException(found);
                 }
-                LockSupport.park(this);
+                if (s.awaitEnd(me, this)) {
+                    s = firstNotEnded(s.nextForked, bottom);
+                }
             }
         } finally {
             waiter = null;
@@ -534,7 +555,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                     + (inner == null ? "?" : inner.name) + "', opened later by this thread, is still open; close that first");
         }
         phase = CLOSED;
-        if (active() != 0) {
+        if (anyActive()) {
             cancel(CANCELLED);
         }
         try {
@@ -596,23 +617,15 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * over the owner's wake-up slot and parks; the last subtask to finish unparks it.
      */
     private void awaitQuiescence() {
-        boolean interrupted = false;
-        waiter = Thread.currentThread();
         try {
-            while (active() != 0) {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
-            }
-        } finally {
-            waiter = null;
+            awaitSubtasks(false); // keeps and re-asserts an interrupt
+        } catch (InterruptedException impossible) {
+            throw new AssertionError(impossible);
         }
         for (ScopeImpl child : childScopesNow()) {
             child.awaitQuiescence();
         }
         joinEveryThread();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     void markFailuresObserved() {
@@ -704,20 +717,30 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         return e;
     }
 
-    /**
-     * @return how many forked subtasks have not finished. {@code ends} is read first: it never
-     *         exceeds {@code forks()}, so a zero means that every subtask forked by then had finished,
-     *         and none of them can fork any more.
-     */
-    private int active() {
-        int e = ends;
-        return forks() - e;
+    /** @return the first subtask from {@code from} (inclusive) to {@code stop} (exclusive) that has not ended, or null */
+    private static SubtaskImpl<?> firstNotEnded(SubtaskImpl<?> from, SubtaskImpl<?> stop) {
+        for (SubtaskImpl<?> s = from; s != stop; s = s.nextForked) {
+            if (!s.ended()) {
+                return s;
+            }
+        }
+        return null;
     }
 
-    /** @return how many subtasks have been forked (pushed): the head's number; see the class comment */
-    private int forks() {
-        SubtaskImpl<?> head = forked;
-        return head == null ? 0 : head.forkNumber;
+    /** @return whether a forked subtask has not ended (weakly consistent, exact once none can fork) */
+    private boolean anyActive() {
+        return firstNotEnded(forked, null) != null;
+    }
+
+    /** @return how many forked subtasks have not ended (a walk: for reports and the watchdog) */
+    private int active() {
+        int n = 0;
+        for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
+            if (!s.ended()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---- the registry's view ----
@@ -736,7 +759,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
 
     @Override
     public boolean abandoned() {
-        return !owner.isAlive() && active() == 0;
+        return !owner.isAlive() && !anyActive();
     }
 
     // ---- accessors for the builder, subtasks and the deadlock detector ----

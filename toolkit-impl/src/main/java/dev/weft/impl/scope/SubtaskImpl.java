@@ -45,11 +45,10 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
      * this subtask (a CAS), and afterwards only by the scope's owner when it unlinks ended subtasks.
      */
     volatile SubtaskImpl<?> nextForked;
-    /**
-     * 1 for the first subtask pushed on its scope's forked stack, and so on: the scope's fork count
-     * while this one is the head. Written before the push that publishes it, then never.
-     */
-    int forkNumber;
+    /** Set once {@link #finished()} has run: the subtask has left the scope's books. */
+    private volatile boolean ended;
+    /** The thread waiting for {@link #ended} (the joining owner, or a closer), if any. */
+    private volatile Thread joiner;
     private T result;
     private Throwable exception;
 
@@ -100,6 +99,36 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
     @Override
     protected void finished() {
         scope.onFinished(this);
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** Marks this subtask ended, then wakes its joiner: the finisher's half of the Dekker pair in {@link ScopeImpl}. */
+    void markEnded() {
+        ended = true;
+        Thread j = joiner;
+        if (j != null) {
+            LockSupport.unpark(j);
+        }
+    }
+
+    /**
+     * The joiner's half: registers {@code me}, then parks once unless this subtask has ended.
+     * May return early (a spurious wake-up, an interrupt, the scope's own wake-ups).
+     *
+     * @return whether this subtask has ended
+     */
+    boolean awaitEnd(Thread me, Object blocker) {
+        if (ended) {
+            return true;
+        }
+        joiner = me;
+        if (!ended) {
+            LockSupport.park(blocker);
+        }
+        return ended;
     }
 
     /** Marks a subtask that will never run (forked after cancellation). */
