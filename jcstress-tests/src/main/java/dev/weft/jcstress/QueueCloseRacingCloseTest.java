@@ -29,8 +29,8 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * the orphan handler exactly once (r1-r3); the two reports together name exactly the orphaned
  * items, not twice, and neither names an item in flight or a stuck thread (r4).
  *
- * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
- * {@code closed} before it looks at what is left in the ring, and the graceful close loses the
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItems} end the consumer on
+ * the ring's closed bit before it looks at what is left in the ring, and the graceful close loses the
  * items the consumer had not begun: "delivered, lost, lost".
  */
 @JCStressTest

@@ -25,8 +25,8 @@ import org.openjdk.jcstress.infra.results.LLL_Result;
  * (r1, r2); refusal is final, so item 1 is never accepted after item 0 was refused; and when
  * {@code close} returns, every accepted item has already been delivered and the report is clean (r3).
  *
- * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
- * {@code closed} before it looks at what is left in the ring, and "lost, lost, close returned with
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItems} end the consumer on
+ * the ring's closed bit before it looks at what is left in the ring, and "lost, lost, close returned with
  * 0 of 2 delivered" appears.
  */
 @JCStressTest

@@ -32,8 +32,8 @@ import org.openjdk.jcstress.infra.results.LLLL_Result;
  * (r3); delivery is in acceptance order and the counters agree: accepted, delivered and refused in
  * {@code stats()} match what the producer saw (r4).
  *
- * <p>Reachable failure (tried): let {@code QueueCore.awaitItemsLocked} end the consumer on
- * {@code closed} before it looks at what is left in the ring, and "close returned with 1 of 3
+ * <p>Reachable failure (tried): let {@code QueueCore.awaitItems} end the consumer on
+ * the ring's closed bit before it looks at what is left in the ring, and "close returned with 1 of 3
  * delivered" appears, with the undelivered items named in r4.
  */
 @JCStressTest

@@ -34,30 +34,41 @@ import java.util.function.Consumer;
  *
  * <p>Invariants.
  * <ul>
- *   <li>{@code ring} is a FIFO of at most {@code capacity} accepted items, guarded by {@code lock};
- *       items leave it only to the consumer (in order) or, under {@link Overflow#DROP_OLDEST} and a
- *       forced close, to a counter or the orphan handler. So every accepted item is delivered,
- *       counted as dropped, or handed to the orphan handler, exactly once.</li>
- *   <li>Close is a state: {@code closed} flips once, under the lock, and is never an element of the
- *       ring; after it no item is accepted. {@code forced} implies {@code closed}.</li>
- *   <li>The item consumer moves up to {@code chunk.length} items from the ring into {@code chunk}
- *       under the lock and then claims them one by one with a CAS on {@code cursor}. A forced close
- *       steals the unclaimed rest with one {@code getAndSet} of {@code cursor}; the CAS makes the
- *       claim and the steal exclusive, so each item is either handled or orphaned, never both.</li>
- *   <li>The consumer waits only by parking: when the ring is empty (blocker "take on empty queue"),
- *       and producers under {@link Overflow#BLOCK} wait in {@code waiters} (blocker "put on full
- *       queue", whose owner is the consumer thread). Whoever changes the state that a waiter waits
- *       for unparks it while holding the lock; no one polls or sleeps.</li>
+ *   <li>The accepted items wait in a lock-free {@link Ring} (many producers, one consumer). An item
+ *       leaves it only to the consumer (in order, one claim per item for the item consumer, so a
+ *       forced close can take whatever the consumer has not begun), to a producer under
+ *       {@link Overflow#DROP_OLDEST} (counted as dropped) or to a forced close (handed to the orphan
+ *       handler). So every accepted item is delivered, counted as dropped, or orphaned, exactly
+ *       once.</li>
+ *   <li>Close is a state, the ring's closed bit: set once, never an element; after it no item is
+ *       accepted. {@code forced} implies closed.</li>
+ *   <li>No one polls or sleeps. The consumer parks only when no item is ready: the ring is empty,
+ *       or its oldest item is accepted but not yet published (its producer's carrier may have been
+ *       descheduled between the claim and the store: parking there keeps the consumer from burning
+ *       the core that producer needs). Blocker "take on empty queue". Producers under
+ *       {@link Overflow#BLOCK} park only when the ring is full, in {@code waiters} (blocker "put on
+ *       full queue", whose owner is the consumer thread).</li>
+ *   <li>Waking the consumer: it sets {@code consumerParked} and then looks at the oldest slot once
+ *       more before it parks; a producer publishes its item (a volatile store of the slot's sequence
+ *       number) and then reads {@code consumerParked}. Both pairs are volatile, so one of the two
+ *       sees the other: a ready item never waits beside a parked consumer.</li>
+ *   <li>Waking producers: a producer registers in {@code waiters} (and raises {@code waiting}) and
+ *       then looks for room once more before it parks; whoever makes room (the consumer's claim, a
+ *       CAS on the ring's head) then reads {@code waiting}. At most one woken producer is on its way
+ *       at a time ({@code wakePending}); it clears the flag and, once it has used its room, wakes the
+ *       next one if room and waiters remain, and so does everyone who clears the flag. So a producer
+ *       never stays parked beside room, and a fast consumer does not pay for a wake-up per item: the
+ *       woken producers relay.</li>
  *   <li>{@code terminated} counts down once: when the consumer has ended after the close (normally
  *       or forced), or when the queue gave up on a consumer that kept dying.</li>
  * </ul>
  *
- * <p>Visibility. Ring, waiters, {@code chunkEnd} and the lock-guarded counters are written and read
- * under {@code lock}. {@code closed}, {@code forced}, {@code cursor} and {@code consumerThread} are
- * volatile so that the lock-free reads (the consumer's claim loop, {@link #isClosed()}, the blockers)
- * see them. {@code handed}, {@code delivered} and {@code failed} have one writer at a time (the
- * current consumer thread; a restarted consumer starts after its predecessor ended, which orders
- * their writes) and are published with release stores; readers use volatile reads.
+ * <p>Visibility. The ring publishes items (see {@link Ring}). {@code waiters} is guarded by
+ * {@code lock}, a slow path taken only to park or wake a producer; {@code Waiter.woken} is written
+ * before the unpark and read after the park. {@code forced}, {@code consumerParked},
+ * {@code waiting}, {@code wakePending} and {@code consumerThread} are volatile. What the consumer
+ * counts on every item is in a {@link ConsumerTally} of its own, away from the fields producers read
+ * on every item.
  */
 final class QueueCore<T> {
     static final System.Logger LOG = System.getLogger("dev.weft.queue");
@@ -68,18 +79,14 @@ final class QueueCore<T> {
     /** Bounded: an empty queue costs at most this many yields before the consumer parks. */
     private static final int YIELDS_BEFORE_PARK = 2;
 
-    private static final VarHandle CURSOR;
-    private static final VarHandle HANDED;
-    private static final VarHandle DELIVERED;
-    private static final VarHandle FAILED;
+    private static final VarHandle CONSUMER_PARKED;
+    private static final VarHandle WAKE_PENDING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            CURSOR = l.findVarHandle(QueueCore.class, "cursor", int.class);
-            HANDED = l.findVarHandle(QueueCore.class, "handed", long.class);
-            DELIVERED = l.findVarHandle(QueueCore.class, "delivered", long.class);
-            FAILED = l.findVarHandle(QueueCore.class, "failed", long.class);
+            CONSUMER_PARKED = l.findVarHandle(QueueCore.class, "consumerParked", boolean.class);
+            WAKE_PENDING = l.findVarHandle(QueueCore.class, "wakePending", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -95,35 +102,26 @@ final class QueueCore<T> {
     private final int batchSize;
     private final Consumer<? super List<Object>> orphanHandler;
 
+    private final Ring ring;
     private final ReentrantLock lock = new ReentrantLock();
-    // ---- guarded by lock ----
-    private final Object[] ring;
-    private int head;
-    private int tail;
-    private int count;
+    /** Producers parked for room, longest-waiting first. Guarded by lock. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private boolean consumerIdle;
-    private long accepted;
-    private long dropped;
-    private long refused;
-    private long undelivered;
-    private int chunkEnd;
-    // ---- lock-free reads ----
-    private volatile boolean closed;
+    /** {@code waiters.size()}, written under the lock, read by whoever makes room. */
+    private volatile int waiting;
+    @SuppressWarnings("unused") // through WAKE_PENDING
+    private volatile boolean wakePending;
+    @SuppressWarnings("unused") // through CONSUMER_PARKED
+    private volatile boolean consumerParked;
     private volatile boolean forced;
-    private volatile int cursor;
     private volatile Thread consumerThread;
     private volatile ConsumerTask consumerTask;
-    @SuppressWarnings("unused") // through HANDED
-    private volatile long handed;
-    @SuppressWarnings("unused") // through DELIVERED
-    private volatile long delivered;
-    @SuppressWarnings("unused") // through FAILED
-    private volatile long failed;
+    private final ConsumerTally tally = new ConsumerTally();
+    private final LongAdder callerAccepted = new LongAdder();
     private final LongAdder callerDelivered = new LongAdder();
     private final LongAdder callerFailed = new LongAdder();
-    /** Items the consumer claims from; only the item consumer has one. */
-    private final Object[] chunk;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder undelivered = new LongAdder();
     private final CountDownLatch terminated = new CountDownLatch(1);
     /** Written by successive consumer threads only, each after its predecessor ended. */
     private int deathsWithoutProgress;
@@ -170,13 +168,12 @@ final class QueueCore<T> {
         this.capacity = capacity;
         this.overflow = overflow;
         this.drainTimeout = drainTimeout;
-        this.batchSize = batchSize;
+        this.batchSize = Math.min(batchSize, capacity);
         this.orphanHandler = orphanHandler != null ? orphanHandler : this::logOrphans;
         this.factory = factory;
         this.itemHandler = itemHandler;
         this.batchHandler = batchHandler;
-        this.ring = new Object[capacity];
-        this.chunk = itemHandler != null ? new Object[Math.min(batchSize, capacity)] : null;
+        this.ring = new Ring(capacity);
     }
 
     // ------------------------------------------------------------------ producers
@@ -193,151 +190,184 @@ final class QueueCore<T> {
             throw new NullPointerException("item must not be null");
         }
         long deadline = waitNanos > 0 ? System.nanoTime() + waitNanos : 0;
-        final ReentrantLock lock = this.lock;
-        lock.lock();
-        try {
-            for (;;) {
-                if (closed) {
-                    refused++;
-                    if (throwClosed) {
-                        throw new QueueClosedException("queue '" + name + "' is closed; the item was not accepted");
-                    }
+        for (;;) {
+            int outcome = ring.offer(item);
+            if (outcome == Ring.OK) {
+                accepted();
+                return true;
+            }
+            if (outcome == Ring.CLOSED_TO_PRODUCERS) {
+                refused.increment();
+                if (throwClosed) {
+                    throw new QueueClosedException("queue '" + name + "' is closed; the item was not accepted");
+                }
+                return false;
+            }
+            switch (overflow) {
+                case DROP_NEWEST -> {
+                    dropped.increment();
                     return false;
                 }
-                if (count < capacity) {
-                    acceptLocked(item);
+                case DROP_OLDEST -> {
+                    if (ring.poll() != null) {
+                        dropped.increment();
+                    } else {
+                        Thread.onSpinWait(); // the oldest is being published, or the consumer just took it
+                    }
+                }
+                case FAIL -> {
+                    refused.increment();
+                    throw new QueueFullException("queue '" + name + "' is full (capacity " + capacity
+                            + ", policy FAIL); the item was not accepted");
+                }
+                case CALLER_RUNS -> {
+                    callerAccepted.increment();
+                    runInCaller(item);
                     return true;
                 }
-                switch (overflow) {
-                    case DROP_NEWEST -> {
-                        dropped++;
+                case BLOCK -> {
+                    if (waitNanos == 0 || !awaitRoom(deadline)) {
+                        refused.increment();
                         return false;
-                    }
-                    case DROP_OLDEST -> {
-                        ring[head] = null;
-                        head = next(head);
-                        count--;
-                        dropped++;
-                        acceptLocked(item);
-                        return true;
-                    }
-                    case FAIL -> {
-                        refused++;
-                        throw new QueueFullException("queue '" + name + "' is full (capacity " + capacity
-                                + ", policy FAIL); the item was not accepted");
-                    }
-                    case CALLER_RUNS -> {
-                        accepted++;
-                        lock.unlock();
-                        try {
-                            runInCaller(item);
-                        } finally {
-                            lock.lock();
-                        }
-                        return true;
-                    }
-                    case BLOCK -> {
-                        if (waitNanos == 0) {
-                            refused++;
-                            return false;
-                        }
-                        if (!awaitRoom(deadline)) {
-                            refused++;
-                            return false;
-                        }
                     }
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
-    /** Lock held. Appends and wakes an idle consumer. */
-    private void acceptLocked(T item) {
-        ring[tail] = item;
-        tail = next(tail);
-        count++;
-        accepted++;
-        if (consumerIdle) {
-            consumerIdle = false;
+    /** An item went into the ring: wake the consumer if it sleeps, and pass room on to parked producers. */
+    private void accepted() {
+        if ((boolean) CONSUMER_PARKED.getVolatile(this) && CONSUMER_PARKED.compareAndSet(this, true, false)) {
             LockSupport.unpark(consumerThread);
         }
-    }
-
-    private int next(int i) {
-        return ++i == ring.length ? 0 : i;
+        if (waiting != 0) {
+            wakeAProducerIfRoom();
+        }
     }
 
     /**
-     * Lock held on entry and on return. Parks until the consumer (or close) hands this waiter a turn.
+     * Parks until room may have come (a turn handed to this waiter), the queue closed, or the
+     * deadline passed. The caller then tries again.
      *
      * @param deadline {@link System#nanoTime()} to give up at, or 0 for never
      * @return {@code false} if the deadline passed first
      */
     private boolean awaitRoom(long deadline) throws InterruptedException {
         Waiter w = new Waiter(Thread.currentThread());
-        waiters.addLast(w);
-        lock.unlock();
+        lock.lock();
+        try {
+            waiters.addLast(w);
+            waiting = waiters.size();
+        } finally {
+            lock.unlock();
+        }
+        // Registered, now look again: room made before our registration was visible is seen here.
+        if (ring.hasRoom() || ring.isClosed()) {
+            leave(w);
+            return true;
+        }
         boolean interrupted = false;
         boolean timedOut = false;
-        try {
-            while (!w.woken) {
-                if (deadline == 0) {
-                    LockSupport.park(fullWait);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        timedOut = true;
-                        break;
-                    }
-                    LockSupport.parkNanos(fullWait, left);
-                }
-                if (Thread.interrupted()) {
-                    interrupted = true;
+        while (!w.woken) {
+            if (deadline == 0) {
+                LockSupport.park(fullWait);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    timedOut = true;
                     break;
                 }
+                LockSupport.parkNanos(fullWait, left);
             }
-        } finally {
-            lock.lock();
+            if (Thread.interrupted()) {
+                interrupted = true;
+                break;
+            }
         }
         if (interrupted || timedOut) {
-            if (!waiters.remove(w)) {
-                passTurnOn(); // we were handed a turn we will not use: the next waiter may use it
+            if (leave(w)) {
+                // We were handed a turn after all: take it (a timeout) or pass it on (an interrupt).
+                if (interrupted) {
+                    wakeAProducerIfRoom();
+                    throw new InterruptedException("interrupted while waiting for room in queue '" + name + "'");
+                }
+                return true;
             }
             if (interrupted) {
                 throw new InterruptedException("interrupted while waiting for room in queue '" + name + "'");
             }
             return false;
         }
+        WAKE_PENDING.setVolatile(this, false);
         return true;
     }
 
-    /** Lock held. */
-    private void passTurnOn() {
-        Waiter w = waiters.pollFirst();
-        if (w != null) {
+    /**
+     * Takes {@code w} out of the waiters. If a waker took it out first, it was handed a turn: the
+     * pending wake-up is over.
+     *
+     * @return whether {@code w} had been woken
+     */
+    private boolean leave(Waiter w) {
+        boolean removed;
+        lock.lock();
+        try {
+            removed = waiters.remove(w);
+            waiting = waiters.size();
+        } finally {
+            lock.unlock();
+        }
+        if (!removed) {
+            WAKE_PENDING.setVolatile(this, false);
+        }
+        return !removed;
+    }
+
+    /**
+     * Wakes the longest-waiting producer if there is room and no woken producer is on its way yet.
+     * Whoever clears {@code wakePending} calls this afterwards, so room made while the flag was
+     * up is never left beside a parked producer.
+     */
+    private void wakeAProducerIfRoom() {
+        while (waiting != 0 && !(boolean) WAKE_PENDING.getVolatile(this) && ring.hasRoom()
+                && WAKE_PENDING.compareAndSet(this, false, true)) {
+            Waiter w;
+            lock.lock();
+            try {
+                w = waiters.pollFirst();
+                waiting = waiters.size();
+            } finally {
+                lock.unlock();
+            }
+            if (w != null) {
+                w.woken = true;
+                LockSupport.unpark(w.thread);
+                return;
+            }
+            WAKE_PENDING.setVolatile(this, false); // nobody to wake after all: look again
+        }
+    }
+
+    /** After close: every parked producer is woken, to be refused. */
+    private void wakeAllProducers() {
+        List<Waiter> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(waiters);
+            waiters.clear();
+            waiting = 0;
+        } finally {
+            lock.unlock();
+        }
+        for (Waiter w : all) {
             w.woken = true;
             LockSupport.unpark(w.thread);
         }
     }
 
-    /** Lock held. Hands {@code turns} freed slots to the longest-waiting producers. */
-    private void wakeProducers(int turns) {
-        for (int i = 0; i < turns && !waiters.isEmpty(); i++) {
-            passTurnOn();
-        }
-    }
-
-    /** Lock held. */
-    private void wakeAllLocked() {
-        while (!waiters.isEmpty()) {
-            passTurnOn();
-        }
-        if (consumerIdle) {
-            consumerIdle = false;
-            LockSupport.unpark(consumerThread);
-        }
+    private void wakeConsumer() {
+        CONSUMER_PARKED.setVolatile(this, false);
+        LockSupport.unpark(consumerThread);
     }
 
     private void runInCaller(T item) {
@@ -381,29 +411,37 @@ final class QueueCore<T> {
 
     @SuppressWarnings("unchecked")
     private void consumeItems(ConsumerTask task) {
-        final Object[] chunk = this.chunk;
+        final Ring ring = this.ring;
         for (;;) {
-            int i = cursor;
-            if (i < chunkEnd) {
-                if (!CURSOR.compareAndSet(this, i, i + 1)) {
-                    continue; // a forced close stole the rest of the chunk
-                }
-                T item = (T) chunk[i];
-                chunk[i] = null;
-                HANDED.setRelease(this, (long) HANDED.get(this) + 1);
-                handleItem(task, item);
-            } else if (!refillChunk()) {
+            if (forced) {
                 return;
             }
+            Object item = ring.poll();
+            if (item == null) {
+                if (!awaitItems()) {
+                    return;
+                }
+                continue;
+            }
+            madeRoom();
+            tally.handed(1);
+            handleItem(task, (T) item);
+        }
+    }
+
+    /** The consumer took items: producers waiting for room may go on. */
+    private void madeRoom() {
+        if (waiting != 0) {
+            wakeAProducerIfRoom();
         }
     }
 
     private void handleItem(ConsumerTask task, T item) {
         try {
             itemHandler.accept(item);
-            DELIVERED.setRelease(this, (long) DELIVERED.get(this) + 1);
+            tally.delivered(1);
         } catch (Throwable t) {
-            FAILED.setRelease(this, (long) FAILED.get(this) + 1);
+            tally.failed(1);
             handlerFailed(task, t);
         }
     }
@@ -416,110 +454,64 @@ final class QueueCore<T> {
         factory.report(task, t);
     }
 
-    /**
-     * Moves the next run of items into the chunk, waiting (parked) while the queue is open and empty.
-     *
-     * @return {@code false} when the consumer should end: closed and empty, or forced
-     */
-    private boolean refillChunk() {
-        final ReentrantLock lock = this.lock;
-        lock.lock();
-        try {
-            if (!awaitItemsLocked()) {
-                return false;
-            }
-            int n = Math.min(count, chunk.length);
-            for (int i = 0; i < n; i++) {
-                chunk[i] = ring[head];
-                ring[head] = null;
-                head = next(head);
-            }
-            count -= n;
-            chunkEnd = n;
-            cursor = 0;
-            wakeProducers(n);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
+    @SuppressWarnings("unchecked")
     private void consumeBatches(ConsumerTask task) {
+        final Ring ring = this.ring;
         for (;;) {
-            List<T> batch = takeBatch();
-            if (batch == null) {
+            if (forced) {
                 return;
             }
-            int n = batch.size();
-            HANDED.setRelease(this, (long) HANDED.get(this) + n);
+            ArrayList<Object> batch = new ArrayList<>(Math.min(batchSize, 64));
+            int n = ring.drainTo(batch, batchSize);
+            if (n == 0) {
+                if (!awaitItems()) {
+                    return;
+                }
+                continue;
+            }
+            madeRoom();
+            tally.handed(n);
             try {
-                batchHandler.accept(batch);
-                DELIVERED.setRelease(this, (long) DELIVERED.get(this) + n);
+                batchHandler.accept((List<T>) (List<?>) batch);
+                tally.delivered(n);
             } catch (Throwable t) {
-                FAILED.setRelease(this, (long) FAILED.get(this) + n);
+                tally.failed(n);
                 handlerFailed(task, t);
             }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private List<T> takeBatch() {
-        final ReentrantLock lock = this.lock;
-        lock.lock();
-        try {
-            if (!awaitItemsLocked()) {
-                return null;
-            }
-            int n = Math.min(count, batchSize);
-            ArrayList<T> batch = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                batch.add((T) ring[head]);
-                ring[head] = null;
-                head = next(head);
-            }
-            count -= n;
-            wakeProducers(n);
-            return batch;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
-     * Lock held. Parks while the queue is open and empty; a stray interrupt is cleared so it cannot
+     * Waits (parked) while the queue is open and empty; a stray interrupt is cleared so it cannot
      * turn the park into a spin.
      *
-     * @return {@code true} when items wait; {@code false} when the consumer should end
+     * @return {@code true} when items wait; {@code false} when the consumer should end: closed and
+     *         empty, or forced
      */
-    private boolean awaitItemsLocked() {
+    private boolean awaitItems() {
+        final Ring ring = this.ring;
         for (int yields = 0; ; yields++) {
             if (forced) {
                 return false;
             }
-            if (count > 0) {
+            if (ring.headPublished()) {
                 return true;
             }
-            if (closed) {
+            if (ring.isClosedAndEmpty()) {
                 return false;
             }
             if (yields < YIELDS_BEFORE_PARK) {
                 // Let producers that share our carrier run once before paying for a park and an unpark.
-                lock.unlock();
-                try {
-                    Thread.yield();
-                } finally {
-                    lock.lock();
-                }
+                Thread.yield();
                 continue;
             }
-            consumerIdle = true;
-            lock.unlock();
-            try {
+            CONSUMER_PARKED.setVolatile(this, true);
+            // Announced, now look again: an item published before its producer could see the flag is seen here.
+            if (!ring.headPublished() && !ring.isClosedAndEmpty() && !forced) {
                 LockSupport.park(emptyWait);
                 Thread.interrupted();
-            } finally {
-                lock.lock();
             }
+            CONSUMER_PARKED.setVolatile(this, false);
         }
     }
 
@@ -533,7 +525,7 @@ final class QueueCore<T> {
             terminate();
             return;
         }
-        long handedNow = (long) HANDED.getVolatile(this);
+        long handedNow = tally.handed();
         deathsWithoutProgress = handedNow == handedAtLastDeath ? deathsWithoutProgress + 1 : 0;
         handedAtLastDeath = handedNow;
         if (deathsWithoutProgress >= MAX_DEATHS_WITHOUT_PROGRESS) {
@@ -574,7 +566,7 @@ final class QueueCore<T> {
     // ------------------------------------------------------------------ close
 
     boolean isClosed() {
-        return closed;
+        return ring.isClosed();
     }
 
     boolean isTerminated() {
@@ -583,14 +575,9 @@ final class QueueCore<T> {
 
     /** Stops intake without waiting: refuses new items, wakes blocked producers (who are refused) and an idle consumer. */
     void stopIntake() {
-        lock.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                wakeAllLocked();
-            }
-        } finally {
-            lock.unlock();
+        if (ring.close()) {
+            wakeAllProducers();
+            wakeConsumer();
         }
     }
 
@@ -655,30 +642,14 @@ final class QueueCore<T> {
 
     /** Forces: marks the queue forced and takes every item the consumer has not begun, in acceptance order. */
     private List<Object> stealEverything() {
-        lock.lock();
-        try {
-            closed = true;
-            forced = true;
-            List<Object> left = new ArrayList<>();
-            if (chunk != null) {
-                int end = chunkEnd;
-                int from = (int) CURSOR.getAndSet(this, end);
-                for (int i = from; i < end; i++) {
-                    left.add(chunk[i]);
-                    chunk[i] = null;
-                }
-            }
-            for (; count > 0; count--) {
-                left.add(ring[head]);
-                ring[head] = null;
-                head = next(head);
-            }
-            undelivered += left.size();
-            wakeAllLocked();
-            return left;
-        } finally {
-            lock.unlock();
-        }
+        forced = true;
+        ring.close();
+        List<Object> left = new ArrayList<>();
+        ring.takeAll(left);
+        undelivered.add(left.size());
+        wakeAllProducers();
+        wakeConsumer();
+        return left;
     }
 
     private void handOrphans(List<Object> left) {
@@ -742,35 +713,22 @@ final class QueueCore<T> {
     // ------------------------------------------------------------------ counters
 
     private long deliveredCount() {
-        return (long) DELIVERED.getVolatile(this) + callerDelivered.sum();
+        return tally.delivered() + callerDelivered.sum();
     }
 
     private long inFlightCount() {
-        return Math.max(0, (long) HANDED.getVolatile(this) - (long) DELIVERED.getVolatile(this)
-                - (long) FAILED.getVolatile(this));
+        return Math.max(0, tally.handed() - tally.delivered()
+                - tally.failed());
     }
 
     private long waitingCount() {
-        lock.lock();
-        try {
-            return waitingLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private long waitingLocked() {
-        return count + (chunk == null ? 0 : Math.max(0, chunkEnd - cursor));
+        return ring.size();
     }
 
     QueueStats stats() {
-        lock.lock();
-        try {
-            return new QueueStats(accepted, deliveredCount(), (long) FAILED.getVolatile(this) + callerFailed.sum(),
-                    dropped, refused, undelivered, waitingLocked());
-        } finally {
-            lock.unlock();
-        }
+        return new QueueStats(ring.accepted() + callerAccepted.sum(), deliveredCount(),
+                tally.failed() + callerFailed.sum(), dropped.sum(), refused.sum(), undelivered.sum(),
+                waitingCount());
     }
 
     /** @return the consumer thread now, or {@code null} when none runs (for tests and reports) */
@@ -783,7 +741,7 @@ final class QueueCore<T> {
         return "queue '" + name + "'";
     }
 
-    /** A producer parked for room; {@code woken} is its turn, set under the lock before the unpark. */
+    /** A producer parked for room; {@code woken} is its turn, set by its waker before the unpark. */
     private static final class Waiter {
         final Thread thread;
         volatile boolean woken;
