@@ -457,12 +457,16 @@ final class QueueCore<T> {
     @SuppressWarnings("unchecked")
     private void consumeBatches(ConsumerTask task) {
         final Ring ring = this.ring;
+        // Drained into a scratch list, then copied to one of the exact size: a consumer that keeps up
+        // takes small batches, and each batch is the handler's to keep.
+        final ArrayList<Object> scratch = new ArrayList<>(batchSize);
         for (;;) {
             if (forced) {
                 return;
             }
-            ArrayList<Object> batch = new ArrayList<>(Math.min(batchSize, 64));
-            int n = ring.drainTo(batch, batchSize);
+            int n = ring.drainTo(scratch, batchSize);
+            ArrayList<Object> batch = new ArrayList<>(scratch);
+            scratch.clear();
             if (n == 0) {
                 if (!awaitItems()) {
                     return;
