@@ -14,8 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * lives in slot {@code p mod slots}, whose sequence number tells what the slot holds:
  * {@code seq == p} free for the producer of {@code p}; {@code seq == p + 1} holds the item of
  * {@code p}; {@code seq == p + slots} free again for the next lap ({@code slots} is the capacity,
- * but at least 2). Producers claim positions with
- * a CAS on {@code tail}; takers claim them with a CAS on {@code head}.
+ * but at least 2). Producers claim positions with a CAS on {@code tail}; takers claim them with a
+ * CAS on {@code head}.
  *
  * <p>Invariants.
  * <ul>
@@ -28,15 +28,19 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>Each position is claimed by exactly one taker, by the CAS on {@code head} that moves past it;
  *       the item leaves the slot only to that taker.</li>
  *   <li>Between its CAS and the store of its sequence number a producer (or taker) runs a few plain
- *       instructions and never blocks, so a taker that finds a claimed but unpublished position
- *       waits for it by spinning and yielding, never by parking.</li>
+ *       instructions and never blocks. {@link #poll()} and {@link #drainTo} do not wait for a
+ *       claimed but unpublished position: they answer "nothing ready" and the consumer parks (see
+ *       {@link QueueCore}); only {@link #takeAll} (a forced close) waits for one, spinning, yielding,
+ *       then parking for growing moments.</li>
  *   <li>{@code head <= tail}, and {@code tail - head <= capacity}.</li>
  * </ul>
  *
- * <p>Visibility. The item is written with a plain store before the release store of its sequence
+ * <p>Visibility. The item is written with a plain store before the (volatile) store of its sequence
  * number and read after the acquire load of it (and likewise the slot's emptying before the release
- * that frees it), so a taker sees the item its producer wrote and a producer never overwrites an
- * item not yet taken. {@code head} and {@code tail} are read and written as volatiles: the waiting
+ * store that frees it), so a taker sees the item its producer wrote and a producer never overwrites
+ * an item not yet taken. The publication is a volatile store, not just a release, because the
+ * producer next reads the consumer's parked flag: a Dekker pair with the consumer, which sets the
+ * flag and then reads the sequence number ({@link #headPublished()}). {@code head} and {@code tail} are read and written as volatiles: the waiting
  * protocols of {@link QueueCore} are Dekker-style handshakes on them (write one volatile, then read
  * the other), which need sequentially consistent accesses.
  */
