@@ -240,9 +240,7 @@ final class QueueCore<T> {
         if ((boolean) CONSUMER_PARKED.getVolatile(this) && CONSUMER_PARKED.compareAndSet(this, true, false)) {
             LockSupport.unpark(consumerThread);
         }
-        if (waiting != 0) {
-            wakeAProducerIfRoom();
-        }
+        wakeAProducerIfRoom();
     }
 
     /**
@@ -285,18 +283,15 @@ final class QueueCore<T> {
             }
         }
         if (interrupted || timedOut) {
-            if (leave(w)) {
-                // We were handed a turn after all: take it (a timeout) or pass it on (an interrupt).
-                if (interrupted) {
-                    wakeAProducerIfRoom();
-                    throw new InterruptedException("interrupted while waiting for room in queue '" + name + "'");
-                }
-                return true;
-            }
+            // Handed a turn as we gave up: a timed-out waiter takes it, an interrupted one passes it on.
+            boolean woken = leave(w);
             if (interrupted) {
+                if (woken) {
+                    wakeAProducerIfRoom();
+                }
                 throw new InterruptedException("interrupted while waiting for room in queue '" + name + "'");
             }
-            return false;
+            return woken;
         }
         WAKE_PENDING.setVolatile(this, false);
         return true;
@@ -423,16 +418,9 @@ final class QueueCore<T> {
                 }
                 continue;
             }
-            madeRoom();
+            wakeAProducerIfRoom(); // we made room
             tally.handed(1);
             handleItem(task, (T) item);
-        }
-    }
-
-    /** The consumer took items: producers waiting for room may go on. */
-    private void madeRoom() {
-        if (waiting != 0) {
-            wakeAProducerIfRoom();
         }
     }
 
@@ -473,7 +461,7 @@ final class QueueCore<T> {
                 }
                 continue;
             }
-            madeRoom();
+            wakeAProducerIfRoom(); // we made room
             tally.handed(n);
             try {
                 batchHandler.accept((List<T>) (List<?>) batch);

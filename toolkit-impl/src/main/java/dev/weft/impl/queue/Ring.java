@@ -172,9 +172,9 @@ final class Ring extends RingHead {
 
     /**
      * Takes the oldest item if it is published. Never waits: an item accepted but not yet published
-     * (its producer is between its claim and its store) answers {@code null} like an empty ring;
-     * {@link #hasItems()} tells the two apart, and the producer's volatile publication followed by
-     * its look at the parked flag lets a consumer park on it (see {@link QueueCore}).
+     * (its producer is between its claim and its store) answers {@code null} like an empty ring.
+     * The consumer then parks until {@link #headPublished()}: the producer's volatile publication,
+     * followed by its look at the parked flag, wakes it (see {@link QueueCore}).
      *
      * @return the item, or {@code null}
      */

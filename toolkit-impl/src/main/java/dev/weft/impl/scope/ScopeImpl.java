@@ -387,7 +387,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     }
 
     private void deadlinePassed() {
-        if (firstNotEnded(forked, null) != null) {
+        if (anyActive()) {
             List<String> unfinished = new ArrayList<>();
             for (SubtaskImpl<?> s = forked; s != null; s = s.nextForked) {
                 if (s.isRunning()) {
@@ -449,10 +449,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         throwOutcome();
     }
 
-    /**
-     * Parks the owner until every subtask has finished or the deadline has cancelled the scope.
-     * When {@code interruptible} is false the wait goes on through interrupts, which are re-asserted.
-     */
     /**
      * Waits until every subtask has ended, walking {@code forked} newest first and parking on each
      * one that has not (see the class comment); then looks whether the head moved (subtasks that
@@ -613,8 +609,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
 
     /**
      * Waits, from the thread closing an enclosing scope, until no subtask of this forgotten child
-     * scope runs. Its owner was a subtask of the enclosing scope and has ended, so the closer takes
-     * over the owner's wake-up slot and parks; the last subtask to finish unparks it.
+     * scope runs. Its owner was a subtask of the enclosing scope and has ended, so the closer waits
+     * in the owner's place, the same way join does: parked on each subtask that has not ended.
      */
     private void awaitQuiescence() {
         try {
