@@ -63,9 +63,10 @@ import java.util.function.Consumer;
  *     reported by a forced close; rejected to its submitter), never both, never neither. The two
  *     counts are apart ({@link PaddedCounter}) so that submitting and finishing do not contend.
  *     {@code submitted} and {@code completed} in {@link #stats()} are derived from them.</li>
- * <li>The executor keeps its tasks on a Treiber stack ({@code tasks}), pushed before each thread
- *     starts and pruned of ended tasks every {@code max(1024, 2 * live)} starts (amortised O(1), by
- *     one starting thread at a time). It is registered with the {@link ThreadRegistry} as a
+ * <li>The executor keeps its tasks on a {@link TaskStack} ({@code tasks}, on cache lines of its
+ *     own), pushed before each thread starts and pruned of ended tasks now and then (amortised
+ *     O(1)). The executor's own fields are not written per task, so the tasks that read them do not
+ *     contend with submitters. It is registered with the {@link ThreadRegistry} as a
  *     {@link dev.weft.impl.task.TaskGroup} until it terminates, so its tasks take no registry entry of
  *     their own, and {@code shutdownNow}, a forced close and the stuck-thread report visit only this
  *     executor's tasks. A task costs one CAS on the submitting side and two counter updates, one on
@@ -103,17 +104,11 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private static final int RUNNING = 0, SHUTDOWN = 1, TERMINATED = 2;
     /** How long a forced close waits for interrupted tasks to end before it names them stuck. */
     static final Duration FORCE_BOUND = Duration.ofMillis(500);
-    private static final VarHandle STATE, TASKS, NEXT_TASK, PRUNING;
-    /** Starts between prunes of {@code tasks}, at least; see {@link #maybePrune()}. */
-    private static final int PRUNE_EVERY = 1024;
+    private static final VarHandle STATE;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            STATE = l.findVarHandle(ManagedExecutorImpl.class, "state", int.class);
-            TASKS = l.findVarHandle(ManagedExecutorImpl.class, "tasks", ExecTask.class);
-            NEXT_TASK = l.findVarHandle(ExecTask.class, "nextTask", ExecTask.class);
-            PRUNING = l.findVarHandle(ManagedExecutorImpl.class, "pruning", boolean.class);
+            STATE = MethodHandles.lookup().findVarHandle(ManagedExecutorImpl.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -127,18 +122,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private volatile int state;
     private volatile boolean interrupting;
-    /**
-     * Every task whose thread was created, newest first (a Treiber stack through
-     * {@link ExecTask#nextTask}), less those pruned after they ended: how {@code shutdownNow}, a forced
-     * close and the thread registry find this executor's tasks.
-     */
-    private volatile ExecTask tasks;
-    /** Held (true) by the one thread pruning {@code tasks}. */
-    private volatile boolean pruning;
-    /** {@code accepted} when {@code tasks} was last pruned; written under {@code pruning}. */
-    private volatile int acceptedAtPrune;
-    /** {@code accepted} from which the next start looks at whether to prune; written under {@code pruning}. */
-    private volatile int nextPruneCheck = PRUNE_EVERY;
+    /** Every task whose thread was created, less those pruned after they ended; on lines of its own. */
+    private final TaskStack tasks = new TaskStack();
     /** Tasks accepted so far; written by submitters. {@code live = accepted - settled}: see the invariants. */
     private final PaddedCounter accepted = new PaddedCounter();
     /** Accepted tasks that have finished or were handed back; written mostly by finishing tasks. */
@@ -265,7 +250,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private void startThread(ExecTask task) {
         Thread t = factory.newThreadToStart(task);
         task.startingOn(t);
-        push(task);
+        tasks.push(task);
         try {
             t.start();
         } catch (RuntimeException | Error e) {
@@ -275,54 +260,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         if (interrupting) { // shutdownNow may have scanned before we published the thread
             t.interrupt();
         }
-        maybePrune();
-    }
-
-    /** Publishes {@code task} before its thread starts, so that a scan after that sees it. */
-    private void push(ExecTask task) {
-        for (;;) {
-            ExecTask head = tasks;
-            NEXT_TASK.setRelease(task, head); // no fence of its own: the CAS below publishes it
-            if (TASKS.compareAndSet(this, head, task)) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Every {@code max(PRUNE_EVERY, 2 * live)} starts (looked at once per {@code PRUNE_EVERY}), one
-     * starting thread unlinks the tasks that have ended: amortised O(1) per task, and the stack holds
-     * at most about that many ended tasks, plus {@code PRUNE_EVERY}. One
-     * pruner at a time (the {@code pruning} flag), and never the head, which concurrent pushes CAS:
-     * unlinking a node rewrites only its predecessor's link and the node keeps its own, so a
-     * concurrent scan standing on it still reaches the rest.
-     */
-    private void maybePrune() {
-        int a = accepted.get();
-        if (a - nextPruneCheck < 0 || !PRUNING.compareAndSet(this, false, true)) {
-            return;
-        }
-        try {
-            // live() reads settled, a line finishing tasks keep writing: look once per PRUNE_EVERY starts.
-            nextPruneCheck = a + PRUNE_EVERY;
-            if (a - acceptedAtPrune < 2 * live()) {
-                return;
-            }
-            acceptedAtPrune = a;
-            ExecTask prev = tasks;
-            if (prev == null) {
-                return;
-            }
-            for (ExecTask t = prev.nextTask; t != null; t = t.nextTask) {
-                if (t.ended()) {
-                    NEXT_TASK.setRelease(prev, t.nextTask); // readers need the node, not a fence
-                } else {
-                    prev = t;
-                }
-            }
-        } finally {
-            pruning = false;
-        }
+        tasks.pushed(accepted.get(), this);
     }
 
     // ---------------------------------------------------------------- completion
@@ -478,7 +416,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         // Every task on the stack that has not ended, started or not: one whose thread has not started
         // yet keeps the interrupt and runs its body with it set, as ExecTask#registered would set it.
         Thread me = Thread.currentThread();
-        for (ExecTask t = tasks; t != null; t = t.nextTask) {
+        for (ExecTask t = tasks.top(); t != null; t = t.nextTask) {
             Thread th = t.thread();
             if (!t.ended() && th != null && th != me) {
                 th.interrupt();
@@ -680,7 +618,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     @Override
     public void forEachLive(Consumer<? super ManagedTask> visitor) {
-        for (ExecTask t = tasks; t != null; t = t.nextTask) {
+        for (ExecTask t = tasks.top(); t != null; t = t.nextTask) {
             if (t.isLive()) {
                 visitor.accept(t);
             }
@@ -825,7 +763,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
      * @return accepted tasks that are running or queued. {@code settled} is read first: it never
      *         exceeds {@code accepted}, so a zero means every task accepted by then had settled.
      */
-    private int live() {
+    int live() {
         int s = settled.get();
         return accepted.get() - s;
     }
