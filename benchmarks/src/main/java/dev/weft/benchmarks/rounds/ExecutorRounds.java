@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
  * forks are noisy on a shared 2-core machine.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.ExecutorRounds 1000 3000
+ * java -XX:+AlwaysPreTouch -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.ExecutorRounds 1000 3000
  * </pre>
  */
 public final class ExecutorRounds {

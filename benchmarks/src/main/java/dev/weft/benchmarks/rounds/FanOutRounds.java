@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * the carriers running the subtasks) bounds the total. It complements {@code ScopeFanOutBenchmark}.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.FanOutRounds 10000 1500
+ * java -XX:+AlwaysPreTouch -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.FanOutRounds 10000 1500
  * </pre>
  */
 public final class FanOutRounds {

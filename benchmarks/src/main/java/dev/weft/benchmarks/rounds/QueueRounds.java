@@ -9,7 +9,7 @@ import dev.weft.benchmarks.QueueThroughputBenchmark;
  * shared 2-core machine; it calls the benchmark's own methods, so both measure the same code.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.QueueRounds 4 1000000 20
+ * java -XX:+AlwaysPreTouch -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.QueueRounds 4 1000000 20
  * </pre>
  */
 public final class QueueRounds {
