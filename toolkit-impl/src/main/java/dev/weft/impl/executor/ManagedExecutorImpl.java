@@ -248,7 +248,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     /** Starts the thread of an admitted task; throws what starting a thread threw. */
     private void startThread(ExecTask task) {
-        Thread t = factory.newThreadToStart(task);
+        Thread t = factory.newThread(task);
         task.startingOn(t);
         tasks.push(task);
         try {

@@ -193,7 +193,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (limit != null && !acquirePermit(subtask)) {
             return neverRun(subtask);
         }
-        Thread thread = factory.newThreadToStart(subtask);
+        Thread thread = factory.newThread(subtask);
         push(subtask);
         try {
             thread.start();

@@ -43,10 +43,8 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     private final TaskFactoryImpl factory;
     private final Object[] context;
     private Thread thread;
-    /** Set at bind, or computed from {@code number} on first use (racy but benign: the same string). */
+    /** Set at bind. */
     private String name;
-    /** For a thread that names itself as it begins: its number within the factory; else 0. */
-    private long number;
     /** Written before {@code live} is set, and read after it is seen set. */
     private long startNanos;
     private volatile boolean cancelled;
@@ -70,25 +68,14 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         this.name = name;
     }
 
-    /** Binds a thread that takes its name (factory name and {@code number}) itself as it begins. */
-    final void bindNumbered(Thread thread, long number) {
-        this.thread = thread;
-        this.number = number;
-    }
-
     /** @return the thread this task runs on */
     public final Thread thread() {
         return thread;
     }
 
-    /** @return the task's name, which is also its thread's name once the task has begun */
+    /** @return the task's name, which is also its thread's name */
     public final String name() {
-        String n = name;
-        if (n == null && number != 0) {
-            n = factory.name() + '-' + number;
-            name = n;
-        }
-        return n;
+        return name;
     }
 
     /** @return the factory that runs this task */
@@ -182,10 +169,6 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         if (thread == null) {
             bind(self, self.getName());
             foreignHandler = self.getUncaughtExceptionHandler();
-            self.setUncaughtExceptionHandler(this);
-        } else if (number != 0) {
-            // Named here rather than by the thread that started it: that one is often a loop forking many.
-            self.setName(name());
             self.setUncaughtExceptionHandler(this);
         }
         startNanos = StartClock.now();

@@ -5,7 +5,6 @@ import dev.weft.Failure;
 import dev.weft.TaskFactory;
 import dev.weft.spi.Checks;
 import java.util.List;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -20,14 +19,13 @@ import java.util.function.Consumer;
  */
 public final class TaskFactoryImpl implements TaskFactory {
     private static final System.Logger LOG = System.getLogger("dev.weft");
-    /** Thread-safe, so one serves every virtual-thread factory. */
-    private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
 
     @SuppressWarnings("rawtypes")
     private static final ContextCarrier[] NO_CARRIERS = {};
 
     private final String name;
-    private final ThreadFactory threads;
+    /** Virtual threads, or platform threads (daemon or not). */
+    private final boolean virtual, daemon;
     private final Consumer<? super Failure> handler;
     private final ContextCarrier<Object>[] carriers;
     /** Shared by a factory and its {@link #carrying} views: it also tells whose threads are whose. */
@@ -35,14 +33,14 @@ public final class TaskFactoryImpl implements TaskFactory {
 
     TaskFactoryImpl(String name, boolean virtual, boolean daemon, Consumer<? super Failure> handler,
                     List<ContextCarrier<?>> carriers) {
-        this(name, virtual ? VIRTUAL : Thread.ofPlatform().daemon(daemon).factory(),
-                handler == null ? TaskFactoryImpl::log : handler, carriers, new AtomicLong());
+        this(name, virtual, daemon, handler == null ? TaskFactoryImpl::log : handler, carriers, new AtomicLong());
     }
 
-    private TaskFactoryImpl(String name, ThreadFactory threads, Consumer<? super Failure> handler,
+    private TaskFactoryImpl(String name, boolean virtual, boolean daemon, Consumer<? super Failure> handler,
                             List<ContextCarrier<?>> carriers, AtomicLong counter) {
         this.name = name;
-        this.threads = threads;
+        this.virtual = virtual;
+        this.daemon = daemon;
         this.handler = handler;
         @SuppressWarnings("unchecked")
         ContextCarrier<Object>[] array = carriers.isEmpty() ? NO_CARRIERS : carriers.toArray(new ContextCarrier[0]);
@@ -61,7 +59,7 @@ public final class TaskFactoryImpl implements TaskFactory {
                 all.add(c);
             }
         }
-        return all.size() == carriers.length ? this : new TaskFactoryImpl(name, threads, handler, all, counter);
+        return all.size() == carriers.length ? this : new TaskFactoryImpl(name, virtual, daemon, handler, all, counter);
     }
 
     /** Names a task that will never run (so reports can still say which one it was). */
@@ -88,33 +86,27 @@ public final class TaskFactoryImpl implements TaskFactory {
         throw new IllegalArgumentException("factory must be built by Weft.tasks(..), was " + factory.getClass().getName());
     }
 
-    /** Creates an unstarted thread for {@code task}, named {@code name-N}. */
+    /**
+     * Creates an unstarted thread for {@code task}, named {@code name-N} (numbered in creation order)
+     * and with the task as its uncaught-exception handler, both given to the thread's builder.
+     *
+     * <p>Why at creation, on the creating thread: a thread that names itself as it begins calls
+     * {@link Thread#setName}, which is {@code synchronized} on the thread; on JDK 25 that cost about
+     * 100 ns per virtual thread, 14 % of a submit-and-get of an empty task, against a few
+     * nanoseconds here for building the name (measured by toggling the two between alternating
+     * rounds in one JVM; see {@code docs/performance.md}).
+     */
     public Thread newThread(ManagedTask task) {
         String threadName = name + '-' + counter.incrementAndGet();
-        Thread t = threads.newThread(task);
-        t.setName(threadName);
-        t.setUncaughtExceptionHandler(task);
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(daemon);
+        Thread t = builder.name(threadName).uncaughtExceptionHandler(task).unstarted(task);
         task.bind(t, threadName);
         return t;
     }
 
-    /**
-     * Creates an unstarted thread for {@code task} that its caller starts at once. Its number is taken
-     * now, in creation order, but the thread sets its name {@code name-N} and its uncaught-exception
-     * handler itself as it begins, before any code of the task runs: that keeps building the name off
-     * the creating thread, which in a fan-out is the bottleneck. Until it begins its name is empty;
-     * nothing reports a thread before it begins (it is in no registry scan yet), so nobody sees that.
-     */
-    public Thread newThreadToStart(ManagedTask task) {
-        long number = counter.incrementAndGet();
-        Thread t = threads.newThread(task);
-        task.bindNumbered(t, number);
-        return t;
-    }
-
-    /** Creates and starts a thread for {@code task}; see {@link #newThreadToStart(ManagedTask)}. */
+    /** Creates and starts a thread for {@code task}; see {@link #newThread(ManagedTask)}. */
     public Thread start(ManagedTask task) {
-        Thread t = newThreadToStart(task);
+        Thread t = newThread(task);
         t.start();
         return t;
     }

@@ -82,7 +82,7 @@ class ScopeTest {
 
         @Test
         void subtasksAreNumberedInForkOrderAndNamedBeforeTheirFirstLine() throws Exception {
-            // A subtask's thread names itself as it begins; the numbers are still taken at fork.
+            // Numbers are taken at fork, in fork order, and the name is the thread's from its creation.
             try (Scope scope = Weft.scope("batch").open()) {
                 List<Subtask<String>> subtasks = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
