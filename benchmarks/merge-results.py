@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Merges JMH JSON results of the same benchmarks into one, as if their forks had run in one run.
+
+    python3 benchmarks/merge-results.py OUT.json IN1.json IN2.json ...
+
+`benchmarks/run --interleaved K` runs K rounds of one fork per benchmark, so that every benchmark
+of a group has a fork in each stretch of time (this machine drifts between fast and slow phases
+over minutes), and merges the rounds with this script. Each benchmark and parameter set keeps the
+iterations of every round (rawData, one list per fork): ratio-table.py takes its median over all of
+them. The score becomes the mean of all iterations; the error is left out (it would mix rounds);
+the allocation figure is the mean of the rounds'.
+"""
+import json
+import statistics
+import sys
+from collections import OrderedDict
+
+
+def key_of(r):
+    return (r["benchmark"], r["mode"], tuple(sorted((r.get("params") or {}).items())))
+
+
+def merge(inputs):
+    merged = OrderedDict()
+    allocs = {}
+    for path in inputs:
+        with open(path) as f:
+            for r in json.load(f):
+                k = key_of(r)
+                pm = r["primaryMetric"]
+                raw = pm.get("rawData") or []
+                alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
+                if alloc:
+                    allocs.setdefault(k, []).append(alloc["score"])
+                if k not in merged:
+                    r["forks"] = 0
+                    pm["rawData"] = []
+                    merged[k] = r
+                m = merged[k]
+                m["forks"] += len(raw)
+                m["primaryMetric"]["rawData"].extend(raw)
+    for k, r in merged.items():
+        pm = r["primaryMetric"]
+        values = [v for fork in pm["rawData"] for v in fork]
+        if values:
+            pm["score"] = statistics.fmean(values)
+        pm["scoreError"] = "NaN"
+        if k in allocs:
+            r["secondaryMetrics"]["gc.alloc.rate.norm"]["score"] = statistics.fmean(allocs[k])
+    return list(merged.values())
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
+        return 2
+    with open(argv[1], "w") as f:
+        json.dump(merge(argv[2:]), f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
