@@ -327,6 +327,11 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         return interrupting;
     }
 
+    /** @return the stack of this executor's tasks (for tests of its bound) */
+    TaskStack taskStack() {
+        return tasks;
+    }
+
     TaskFactoryImpl factory() {
         return factory;
     }
