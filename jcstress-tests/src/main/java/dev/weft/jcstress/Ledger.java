@@ -1,5 +1,7 @@
 package dev.weft.jcstress;
 
+import dev.weft.ConsumerQueue;
+import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,6 +45,23 @@ public final class Ledger {
     /** The queue or executor took {@code item} in (put or offer returned normally and true, submit did not throw). */
     public void accepted(int item) {
         accepted.incrementAndGet(item);
+    }
+
+    /**
+     * Offers {@code item}, waiting at most {@code guard} for room, and records it accepted if it was.
+     *
+     * @return false if the guard ran out: in tests where room always comes, a producer stuck beside it
+     */
+    public boolean offer(ConsumerQueue<Integer> queue, int item, Duration guard) {
+        try {
+            if (!queue.offer(item, guard)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("nobody interrupts the producers", e);
+        }
+        accepted(item);
+        return true;
     }
 
     /** The consumer handled {@code item} (or the executor ran it). */

@@ -62,15 +62,8 @@ public class QueueFullPutRacingTakeTest {
     /** Producer {@code p} sends items {@code p * EACH} to {@code p * EACH + EACH - 1}, in that order. */
     private void sendAll(int p) {
         for (int i = 0; i < EACH; i++) {
-            int item = p * EACH + i;
-            try {
-                if (queue.offer(item, SEND_GUARD)) {
-                    ledger.accepted(item);
-                } else {
-                    stuck = true;
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException("nobody interrupts the producers", e);
+            if (!ledger.offer(queue, p * EACH + i, SEND_GUARD)) {
+                stuck = true;
             }
         }
     }
