@@ -62,9 +62,9 @@ public final class TaskFactoryImpl implements TaskFactory {
         return all.size() == carriers.length ? this : new TaskFactoryImpl(name, virtual, daemon, handler, all, counter);
     }
 
-    /** Names a task that will never run (so reports can still say which one it was). */
-    public void nameOnly(ManagedTask task) {
-        task.bind(null, nextName());
+    /** Names a task that will never run, with a name from {@link #nextName()}, so reports can still say which one it was. */
+    public void nameOnly(ManagedTask task, String threadName) {
+        task.bind(null, threadName);
     }
 
     /** A virtual-thread factory with the default handler and the globally installed carriers. */
@@ -97,15 +97,23 @@ public final class TaskFactoryImpl implements TaskFactory {
      * between alternating rounds in one JVM; see {@code docs/performance.md}).
      */
     public Thread newThread(ManagedTask task) {
-        String threadName = nextName();
+        return newThread(task, nextName());
+    }
+
+    /**
+     * As {@link #newThread(ManagedTask)}, with a name taken from {@link #nextName()} earlier: a caller
+     * that allocates its task between the two keeps the task next to its thread in memory (see
+     * {@code ScopeImpl.fork}).
+     */
+    public Thread newThread(ManagedTask task, String threadName) {
         Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(daemon);
         Thread t = builder.name(threadName).uncaughtExceptionHandler(task).unstarted(task);
         task.bind(t, threadName);
         return t;
     }
 
-    /** @return {@code name-N}, N the next number of this factory (and of its views) */
-    private String nextName() {
+    /** @return {@code name-N}, N the next number of this factory (and of its views); each call takes a number */
+    public String nextName() {
         return name + '-' + counter.incrementAndGet();
     }
 
