@@ -51,6 +51,9 @@ import java.util.function.Consumer;
  *     one side sees the other (Dekker) and no wake-up is lost. {@code waiter} is set meanwhile so
  *     that a deadline, a cancellation or the deadlock watchdog can wake the owner too.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
+ * <li>A join that saw every subtask end joins their threads too and sets {@code threadsJoined}
+ *     (owner only): from then on no subtask runs and none can be forked (the subtasks have ended,
+ *     the owner is refused once joined), so close has nothing of its own left to wait for.</li>
  * <li>From open to close every subtask is reachable by the {@link ThreadRegistry}: an outermost
  *     scope is registered as a {@link TaskGroup} for that time, and a nested one is a child of its
  *     parent for that time; subtasks are on {@code forked} from before they start until close, which
@@ -116,6 +119,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private volatile SubtaskImpl<?> winner;
     private volatile Thread waiter;
     private volatile int phase;
+    /** Set by a join that saw every subtask end and joined every subtask thread; owner only. */
+    private boolean threadsJoined;
     private volatile List<String> timedOut = List.of();
     /**
      * This scope's state in the {@link JoinWatchdog}; created by the owner at its first watched join
@@ -448,8 +453,15 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (phase == CLOSED) {
             throw new IllegalStateException("scope '" + name + "' is closed");
         }
-        awaitSubtasks(true);
+        boolean allEnded = awaitSubtasks(true);
         phase = JOINED;
+        if (allEnded) {
+            // Nothing can fork any more (the subtasks have ended, the owner is refused), so once
+            // their threads are joined here, close() has nothing left to wait for: one walk over
+            // the subtasks after the last one ends, where close() took three.
+            joinEveryThread();
+            threadsJoined = true;
+        }
         throwOutcome();
     }
 
@@ -459,13 +471,15 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * forked meanwhile) and walks the new part. An interruptible wait (join) also returns at the
      * deadline and throws on an interrupt or a confirmed deadlock; the other one (close) keeps
      * waiting and re-asserts the interrupt at the end.
+     *
+     * @return whether every subtask has ended ({@code false}: the wait returned at the deadline)
      */
-    private void awaitSubtasks(boolean interruptible) throws InterruptedException {
+    private boolean awaitSubtasks(boolean interruptible) throws InterruptedException {
         SubtaskImpl<?> top = forked;
         SubtaskImpl<?> bottom = null; // the walked part is [top, bottom)
         SubtaskImpl<?> s = firstNotEnded(top, bottom);
         if (s == null && forked == top) {
-            return;
+            return true;
         }
         Thread me = Thread.currentThread();
         boolean interrupted = false;
@@ -481,7 +495,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 if (s == null) {
                     SubtaskImpl<?> head = forked;
                     if (head == top) {
-                        return;
+                        return true;
                     }
                     bottom = top;
                     top = head;
@@ -489,7 +503,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                     continue;
                 }
                 if (interruptible && reason == TIMEOUT) {
-                    return;
+                    return false;
                 }
                 if (Thread.interrupted()) {
                     if (interruptible) {
@@ -555,19 +569,23 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                     + (inner == null ? "?" : inner.name) + "', opened later by this thread, is still open; close that first");
         }
         phase = CLOSED;
-        if (anyActive()) {
-            cancel(CANCELLED);
-        }
-        try {
-            awaitSubtasks(false);
-        } catch (InterruptedException impossible) {
-            throw new AssertionError(impossible);
+        if (!threadsJoined) {
+            if (anyActive()) {
+                cancel(CANCELLED);
+            }
+            try {
+                awaitSubtasks(false);
+            } catch (InterruptedException impossible) {
+                throw new AssertionError(impossible);
+            }
         }
         for (ScopeImpl child : childScopesNow()) {
             child.cancel(PARENT);
             child.awaitQuiescence();
         }
-        joinEveryThread();
+        if (!threadsJoined) {
+            joinEveryThread();
+        }
         if (timer != null) {
             timer.cancel(false);
         }

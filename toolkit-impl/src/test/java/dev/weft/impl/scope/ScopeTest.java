@@ -131,6 +131,35 @@ class ScopeTest {
         }
 
         @Test
+        void closeAfterAJoinStillCancelsAndAwaitsAScopeThatASubtaskLeftOpen() throws Exception {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicReference<Thread> grandchild = new AtomicReference<>();
+            AtomicBoolean interrupted = new AtomicBoolean();
+            try (Scope scope = Weft.scope("outer").open()) {
+                scope.fork(() -> {
+                    Scope leftOpen = Weft.scope("left-open").open(); // its owner ends without closing it
+                    leftOpen.fork(() -> {
+                        grandchild.set(Thread.currentThread());
+                        started.countDown();
+                        try {
+                            new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                            interrupted.set(true);
+                            throw e;
+                        }
+                        return null;
+                    });
+                    started.await();
+                    return null;
+                });
+                scope.join();
+                assertThat(grandchild.get().isAlive()).isTrue();
+            }
+            assertThat(interrupted).isTrue();
+            assertThat(grandchild.get().isAlive()).isFalse();
+        }
+
+        @Test
         void joinWithNothingForkedReturnsAtOnce() throws Exception {
             try (Scope scope = Weft.scope("empty").open()) {
                 scope.join();
