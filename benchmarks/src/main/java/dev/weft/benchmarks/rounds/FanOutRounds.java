@@ -43,20 +43,10 @@ public final class FanOutRounds {
         int done = 0;
         for (int b = -blocks / 5; b < blocks; b++) { // the first fifth warms up
             for (int i = 0; i < block; i++) {
-                long[] t = rawOperation(n);
-                if (b >= 0) {
-                    for (int k = 0; k < t.length; k++) {
-                        raw[k][done + i] = t[k];
-                    }
-                }
+                record(raw, b >= 0 ? done + i : -1, rawOperation(n));
             }
             for (int i = 0; i < block; i++) {
-                long[] t = weftOperation(n);
-                if (b >= 0) {
-                    for (int k = 0; k < t.length; k++) {
-                        weft[k][done + i] = t[k];
-                    }
-                }
+                record(weft, b >= 0 ? done + i : -1, weftOperation(n));
             }
             if (b >= 0) {
                 done += block;
@@ -67,6 +57,15 @@ public final class FanOutRounds {
         System.out.printf("weft fork  %s  join %s  close %s  total %s%n", median(weft[0]), median(weft[1]),
                 median(weft[2]), median(weft[3]));
         System.out.printf("total ratio weft/raw of medians: %.2f%n", (double) sorted(weft[3])[ops / 2] / sorted(raw[2])[ops / 2]);
+    }
+
+    /** Stores one operation's phase times as operation {@code at} ({@code at < 0}: a warm-up, dropped). */
+    private static void record(long[][] phases, int at, long[] times) {
+        if (at >= 0) {
+            for (int k = 0; k < times.length; k++) {
+                phases[k][at] = times[k];
+            }
+        }
     }
 
     /** @return start, join and total nanoseconds of one raw fan-out */

@@ -599,8 +599,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     }
 
     /**
-     * {@code active == 0} means every subtask has left Weft's code; its thread may still be
-     * returning. Joining each one makes "no thread of the scope is alive after close" hold to the
+     * A subtask that has ended has left Weft's code, but its thread may still be returning. Joining
+     * each one makes "no thread of the scope is alive after a full join, or after close" hold to the
      * letter. A thread that has ended returns at once; interrupts are kept for later.
      */
     private void joinEveryThread() {

@@ -91,7 +91,7 @@ public final class TaskFactoryImpl implements TaskFactory {
      * and with the task as its uncaught-exception handler, both given to the thread's builder.
      *
      * <p>Why at creation, on the creating thread: a thread that names itself as it begins calls
-     * {@link Thread#setName}, which is {@code synchronized} on the thread; on JDK 25 that cost about
+     * {@link Thread#setName}, which takes the thread's monitor; on JDK 25 that cost about
      * 100 ns per virtual thread, 14 % of a submit-and-get of an empty task. Naming here instead,
      * name building included, made 1,000 empty tasks 15 % faster (measured by toggling the two
      * between alternating rounds in one JVM; see {@code docs/performance.md}).
