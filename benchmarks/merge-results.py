@@ -8,7 +8,9 @@ of a group has a fork in each stretch of time (this machine drifts between fast 
 over minutes), and merges the rounds with this script. Each benchmark and parameter set keeps the
 iterations of every round (rawData, one list per fork): ratio-table.py takes its median over all of
 them. The score becomes the mean of all iterations; the error is left out (it would mix rounds);
-the allocation figure is the mean of the rounds'.
+the allocation figure is the mean of the rounds'. Each merged benchmark is marked with
+"interleavedRounds" (how many rounds it has a fork in): its forks are then in round order, so
+ratio-table.py can pair the forks of one round and show how much the ratio moves between rounds.
 """
 import json
 import statistics
@@ -34,10 +36,12 @@ def merge(inputs):
                     allocs.setdefault(k, []).append(alloc["score"])
                 if k not in merged:
                     r["forks"] = 0
+                    r["interleavedRounds"] = 0
                     pm["rawData"] = []
                     merged[k] = r
                 m = merged[k]
                 m["forks"] += len(raw)
+                m["interleavedRounds"] += 1
                 m["primaryMetric"]["rawData"].extend(raw)
     for k, r in merged.items():
         pm = r["primaryMetric"]

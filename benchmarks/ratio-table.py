@@ -17,6 +17,10 @@ Conventions shared by every benchmark class of the project (scopes, queues, exec
   * In the other modes the ratios and targets use the median of every measurement iteration of
     every fork ("median" column), not JMH's mean: on a noisy 2-core machine one slow iteration moves
     the mean a long way and the median hardly at all. The mean stays in the "score" column.
+  * For an interleaved run (merge-results.py marks it), each target also shows the ratio round by
+    round (the medians of the two forks of one round, which ran minutes apart at most): their
+    median, range and how many rounds were within the limit. The verdict stays with the ratio of
+    the medians over all rounds; the spread says how far to trust it.
 """
 import statistics
 import json
@@ -127,6 +131,8 @@ def load(path):
             "p50": (pm.get("scorePercentiles") or {}).get("50.0") if r["mode"] == "sample" else None,
             "p99": (pm.get("scorePercentiles") or {}).get("99.0") if r["mode"] == "sample" else None,
             "forks": r.get("forks"),
+            "rounds": [statistics.median(fork) for fork in (pm.get("rawData") or []) if fork]
+            if r.get("interleavedRounds") and r["mode"] != "sample" else None,
             "params": params,
         }
     return groups
@@ -168,6 +174,19 @@ def print_tables(groups):
                       f"{fmt(ratio) + 'x' if ratio else '-'} | {fmt(m['alloc'])} | {fmt(alloc_task)} |")
 
 
+def round_spread(m, ref, max_ratio):
+    """For an interleaved run: the ratio in each round (fork i of one side against fork i of the other)."""
+    a, b = m.get("rounds"), ref.get("rounds")
+    if not a or not b or len(a) != len(b) or len(a) < 2:
+        return ""
+    per_round = [x / y for x, y in zip(a, b)]
+    if "/s" in m["unit"]:
+        per_round = [1 / r for r in per_round]
+    within = sum(r <= max_ratio for r in per_round)
+    return (f"; per round: median {statistics.median(per_round):.2f}x, {min(per_round):.2f}-{max(per_round):.2f}x,"
+            f" {within} of {len(per_round)} within the limit")
+
+
 def check_targets(groups):
     lines = []
     for simple, pfilter, method, ref, max_ratio, desc in TARGETS:
@@ -181,7 +200,8 @@ def check_targets(groups):
             if "/s" in methods[method]["unit"]:
                 ratio = 1 / ratio
             verdict = "met" if ratio <= max_ratio else "MISSED"
-            lines.append(f"  {verdict:6} {desc} [{simple} {param_text(params)}]: {ratio:.2f}x (limit {max_ratio:.2f}x)")
+            lines.append(f"  {verdict:6} {desc} [{simple} {param_text(params)}]: {ratio:.2f}x (limit {max_ratio:.2f}x)"
+                         + round_spread(methods[method], methods[ref], max_ratio))
     for simple, pfilter, method, stat, limit_ms, desc in ABSOLUTE_TARGETS:
         for (g, mode, params), methods in groups.items():
             p = dict(params)
