@@ -114,10 +114,12 @@ final class LiveSources {
     private static DumpedThread sample(Thread t, String scope, ScopeImpl joining, ArrayDeque<Thread> todo) {
         Object blocker = LockSupport.getBlocker(t);
         Thread.State state = t.getState();
-        // The owner in join() is either parked on its scope or, briefly, running the deadlock check
-        // between two parks: both are the same untimed wait for the subtasks.
+        // The owner in join() is parked on its scope, or on a subtask thread's termination (a
+        // platform owner, waking on the watchdog's period), or, briefly, running the deadlock check
+        // between two waits: all the same untimed wait for the subtasks.
         if (joining != null && t == joining.owner()
-                && (t == Thread.currentThread() || blocker == joining || blocker == null && state == Thread.State.RUNNABLE)) {
+                && (t == Thread.currentThread() || blocker == joining || joining.ownerAwaitsThread()
+                    || blocker == null && state == Thread.State.RUNNABLE)) {
             List<Thread> running = joining.runningThreads();
             todo.addAll(running);
             return new DumpedThread(t.threadId(), t.getName(), t.isVirtual(), "WAITING", joining.name(),

@@ -49,7 +49,10 @@ import java.util.function.Consumer;
  *     the owner writes the subtask's {@code joiner} and then reads its {@code ended}; the finisher
  *     writes {@code ended} and then reads {@code joiner}, and unparks it if set. Both volatile, so
  *     one side sees the other (Dekker) and no wake-up is lost. {@code waiter} is set meanwhile so
- *     that a deadline, a cancellation or the deadlock watchdog can wake the owner too.</li>
+ *     that a deadline, a cancellation or the deadlock watchdog can wake the owner too. A platform
+ *     thread in a scope without a deadline joins the subtask's thread instead of parking on the
+ *     flag (one wake-up, not two: see {@link #awaitTermination}); a thread terminates only after its
+ *     subtask has ended, and a watched join wakes on the watchdog's period to read the verdict.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
  * <li>A join that saw every subtask end joins their threads too and sets {@code threadsJoined}
  *     (owner only): from then on no subtask runs and none can be forked (the subtasks have ended,
@@ -64,6 +67,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
+    private static final Duration WATCH_PERIOD = Duration.ofNanos(JoinWatchdog.PERIOD_NANOS);
     /** Pushes between two looks at whether the forked stack is worth pruning; see {@link #push}. */
     static final int PRUNE_EVERY = 1024;
     private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, NEXT_FORKED, ONLY_CHILD, CHILDREN, LATER_FAILURES;
@@ -119,6 +123,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private volatile SubtaskImpl<?> winner;
     private volatile Thread waiter;
     private volatile int phase;
+    /** Set while the waiter of {@link #awaitSubtasks} is in {@link #awaitTermination}; read by the deadlock check. */
+    private volatile boolean ownerAwaitsThread;
     /** Set by a join that saw every subtask end and joined every subtask thread; owner only. */
     private boolean threadsJoined;
     private volatile List<String> timedOut = List.of();
@@ -490,6 +496,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             deadlock = null;
             JoinWatchdog.watch(this);
         }
+        // A platform thread waits for the subtask's thread to terminate, not for its ended flag;
+        // see awaitTermination. A deadline needs the scope's own wake-up, so those keep the flag.
+        boolean onThreads = !me.isVirtual() && deadlineNanos == 0;
         try {
             for (;;) {
                 if (s == null) {
@@ -515,7 +524,13 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 if (watched && found != null) {
                     throw deadlockException(found);
                 }
-                if (s.awaitEnd(me, this)) {
+                Thread t;
+                if (onThreads && (t = s.thread()) != null && t.isAlive()) {
+                    awaitTermination(t, watched);
+                    if (s.ended()) {
+                        s = firstNotEnded(s.nextForked, bottom);
+                    } // else: a wake-up on the period, an interrupt, or a thread that never started its task
+                } else if (s.awaitEnd(me, this)) {
                     s = firstNotEnded(s.nextForked, bottom);
                 }
             }
@@ -528,6 +543,46 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Waits until {@code t}, the thread of a subtask that has not ended, terminates; or, when the
+     * join is watched for deadlocks, at most one watchdog period, so that the caller looks at the
+     * verdict again. An interrupt is left set for the caller's loop to handle.
+     *
+     * <p>Why the thread and not {@link SubtaskImpl#ended}: the subtask sets {@code ended} and wakes
+     * its waiter a little before its thread terminates. A platform owner so woken is often put on
+     * the core of the carrier that woke it, preempts it, finds the thread still alive when it joins
+     * the threads, and parks a second time until the carrier has run again. Waiting for the
+     * termination takes one wake-up: in a fan-out of 100 the owner parked 1.0 times instead of
+     * 1.4-1.5, and the fan-out took 0-10 % less time (four JVMs; no change at 1 or 10,000; see
+     * docs/performance.md). A virtual owner yields instead (see {@link #joinEveryThread}), and its
+     * timed waits would cost a timer each. {@link #ownerAwaitsThread} tells the deadlock check
+     * that the owner, parked on the thread's termination latch meanwhile, still waits in
+     * {@code join}.
+     */
+    private void awaitTermination(Thread t, boolean watched) {
+        ownerAwaitsThread = true;
+        try {
+            if (watched) {
+                t.join(WATCH_PERIOD);
+            } else {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ownerAwaitsThread = false;
+        }
+    }
+
+    /**
+     * @return whether the thread waiting for this scope's subtasks is parked on one of their
+     *         threads' termination (see {@link #awaitTermination}): for the deadlock check, the same
+     *         untimed wait for the subtasks as a park on the scope
+     */
+    public boolean ownerAwaitsThread() {
+        return ownerAwaitsThread;
     }
 
     /**

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class ScopeTest {
@@ -519,6 +522,109 @@ class ScopeTest {
 
         private boolean hasScopeChild(Scope scope) {
             return ((ScopeImpl) scope).activeCount() > 0 && ((ScopeImpl) scope).runningThreads().size() == 1;
+        }
+    }
+
+    /**
+     * An interrupt of the waiting owner, whether it parks on the scope (a virtual owner) or joins a
+     * subtask's thread (a platform owner): join gives up with {@link InterruptedException}, close
+     * does not give up and keeps the interrupt for later.
+     */
+    @Nested
+    class Interrupts {
+        /** The body of an owner thread, which may throw anything; the test asserts it did not. */
+        interface OwnerBody {
+            void run() throws Exception;
+        }
+
+        private Thread startOwner(boolean virtual, OwnerBody body, AtomicReference<Throwable> unexpected) {
+            Runnable r = () -> {
+                try {
+                    body.run();
+                } catch (Throwable t) {
+                    unexpected.set(t);
+                }
+            };
+            return virtual ? Thread.ofVirtual().start(r) : Thread.ofPlatform().start(r);
+        }
+
+        /**
+         * Polls until {@code owner} waits in the scope's join or close (parked on the scope, or on a
+         * subtask thread's termination) with no interrupt pending, or until {@code gaveUp} is set.
+         */
+        private void awaitWaitingIn(ScopeImpl scope, Thread owner, AtomicBoolean gaveUp) {
+            for (;;) {
+                Thread.State state = owner.getState();
+                boolean parked = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+                boolean inScope = LockSupport.getBlocker(owner) == scope || scope.ownerAwaitsThread();
+                if (parked && inScope && !owner.isInterrupted() || gaveUp.get()) {
+                    return;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+        }
+
+        @ParameterizedTest(name = "virtual owner: {0}")
+        @ValueSource(booleans = {false, true})
+        void anInterruptedJoinThrowsInterruptedExceptionAndCloseStillEndsTheSubtask(boolean virtualOwner) throws Exception {
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicInteger interrupted = new AtomicInteger();
+            AtomicReference<ScopeImpl> scopeRef = new AtomicReference<>();
+            AtomicReference<Subtask<String>> subtask = new AtomicReference<>();
+            AtomicReference<Throwable> joinThrew = new AtomicReference<>(), unexpected = new AtomicReference<>();
+            AtomicBoolean joinReturned = new AtomicBoolean();
+            Thread owner = startOwner(virtualOwner, () -> {
+                try (Scope scope = Weft.scope("interrupted-join").open()) {
+                    scopeRef.set((ScopeImpl) scope);
+                    subtask.set(scope.fork(blockUntilCancelled(started, interrupted)));
+                    joinThrew.set(catchThrowable(scope::join));
+                    joinReturned.set(true);
+                }
+            }, unexpected);
+            started.await();
+            awaitWaitingIn(scopeRef.get(), owner, joinReturned);
+            owner.interrupt();
+            owner.join();
+
+            assertThat(unexpected.get()).isNull();
+            assertThat(joinThrew.get()).isInstanceOf(InterruptedException.class)
+                    .hasMessageContaining("interrupted while joining scope 'interrupted-join'");
+            assertThat(interrupted).as("close cancelled the subtask the join left").hasValue(1);
+            assertThat(subtask.get().state()).isEqualTo(Subtask.State.CANCELLED);
+        }
+
+        @ParameterizedTest(name = "virtual owner: {0}")
+        @ValueSource(booleans = {false, true})
+        void anInterruptDuringCloseDoesNotEndItsWaitAndIsKept(boolean virtualOwner) throws Exception {
+            CountDownLatch started = new CountDownLatch(1), release = new CountDownLatch(1);
+            AtomicReference<ScopeImpl> scopeRef = new AtomicReference<>();
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            AtomicBoolean closeReturned = new AtomicBoolean(), closedWhileSubtaskRan = new AtomicBoolean();
+            AtomicBoolean interruptKept = new AtomicBoolean();
+            Thread owner = startOwner(virtualOwner, () -> {
+                try (Scope scope = Weft.scope("interrupted-close").open()) {
+                    scopeRef.set((ScopeImpl) scope);
+                    scope.fork(() -> {
+                        started.countDown();
+                        awaitUninterruptibly(release); // ignores the cancel close sends
+                        closedWhileSubtaskRan.set(closeReturned.get());
+                        return null;
+                    });
+                    started.await();
+                } // close: cancels, then waits for the subtask
+                closeReturned.set(true);
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            }, unexpected);
+            started.await();
+            awaitWaitingIn(scopeRef.get(), owner, closeReturned);
+            owner.interrupt();
+            awaitWaitingIn(scopeRef.get(), owner, closeReturned); // took the interrupt and waits again
+            release.countDown();
+            owner.join();
+
+            assertThat(unexpected.get()).isNull();
+            assertThat(closedWhileSubtaskRan).as("close returned while the subtask ran").isFalse();
+            assertThat(interruptKept).as("the interrupt is still set after close").isTrue();
         }
     }
 
