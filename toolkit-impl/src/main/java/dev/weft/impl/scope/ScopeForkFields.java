@@ -14,6 +14,8 @@ abstract class ScopeForkFields {
     int pushesSincePrune;
     /** Owner-only: {@code pushesSincePrune} at which the owner prunes next: twice what the last prune kept, at least {@value ScopeImpl#PRUNE_EVERY}. */
     int pruneAt = ScopeImpl.PRUNE_EVERY;
+    /** Owner-only: {@link System#nanoTime()} at the last prune, or when the scope opened. */
+    long lastPruneNanos;
 }
 
 /** Two cache lines of padding after {@link ScopeForkFields}; see there. */

@@ -25,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -70,6 +71,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private static final Duration WATCH_PERIOD = Duration.ofNanos(JoinWatchdog.PERIOD_NANOS);
     /** Pushes between two looks at whether the forked stack is worth pruning; see {@link #push}. */
     static final int PRUNE_EVERY = 1024;
+    /** The least time between two prunes; see {@link #pruneEnded}. */
+    static final long PRUNE_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final VarHandle REASON, FIRST_FAILURE, WINNER, FORKED, NEXT_FORKED, ONLY_CHILD, CHILDREN, LATER_FAILURES;
 
     static {
@@ -152,6 +155,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 : ownerTask != null && ownerTask.scope() instanceof ScopeImpl s ? s : null;
 
         long now = System.nanoTime();
+        this.lastPruneNanos = now;
         long deadline = ownTimeout == null ? 0 : now + ownTimeout.toNanos();
         if (parent != null && parent.deadlineNanos != 0 && (deadline == 0 || parent.deadlineNanos - deadline < 0)) {
             deadline = parent.deadlineNanos;
@@ -253,9 +257,21 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * CAS): unlinking a node rewrites only its predecessor's link, and the node keeps its own, so a
      * concurrent reader standing on it still reaches the rest. Terminated threads need neither
      * cancelling nor joining, so losing sight of them is harmless.
+     *
+     * <p>At most once per {@link #PRUNE_PERIOD_NANOS}: a scope that has forked thousands of subtasks
+     * within milliseconds is a fan-out about to be joined, not a long-lived scope, and the walk would
+     * cost it for nothing. It reads each subtask and its thread just as the carriers write them, one
+     * cache miss after another: 1-7 % of a fan-out of 10,000 (docs/performance.md). A long-lived
+     * scope so drops its ended subtasks at the first look, one every {@code pruneAt} forks, that
+     * comes at least the period after the last prune.
      */
     private void pruneEnded() {
         pushesSincePrune = 0;
+        long now = System.nanoTime();
+        if (now - lastPruneNanos < PRUNE_PERIOD_NANOS) {
+            return; // look again after pruneAt more pushes
+        }
+        lastPruneNanos = now;
         SubtaskImpl<?> prev = forked;
         if (prev == null) {
             return;

@@ -12,6 +12,7 @@ import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.TaskFactory;
 import dev.weft.Weft;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -774,6 +775,34 @@ class ScopeTest {
                 throw new java.io.IOException("disk");
             }));
             assertThat(e).isInstanceOf(ScopeFailedException.class).hasCauseInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    @Nested
+    class LongLived {
+        @Test
+        void aScopeThatKeepsForkingLetsGoOfSubtasksThatHaveEnded() throws Exception {
+            // A server loop forking into one scope for good: once enough forks and enough time have
+            // passed (PRUNE_EVERY, PRUNE_PERIOD_NANOS), ended subtasks are dropped while it stays open.
+            List<WeakReference<Subtask<Integer>>> early = new ArrayList<>();
+            try (Scope scope = Weft.scope("server").open()) {
+                long start = System.nanoTime();
+                for (int i = 0; i < 4 * ScopeImpl.PRUNE_EVERY || System.nanoTime() - start < 3 * ScopeImpl.PRUNE_PERIOD_NANOS; i++) {
+                    Subtask<Integer> s = scope.fork(() -> 1);
+                    assertThat(s.get()).isEqualTo(1);
+                    if (i < ScopeImpl.PRUNE_EVERY) {
+                        early.add(new WeakReference<>(s));
+                    }
+                }
+                long cleared = 0;
+                for (int attempt = 0; attempt < 20 && cleared < early.size() / 2; attempt++) {
+                    System.gc();
+                    Thread.sleep(10); // let reference processing catch up; the loop ends as soon as it has
+                    cleared = early.stream().filter(r -> r.get() == null).count();
+                }
+                assertThat(cleared).as("early subtasks collected while the scope is open").isGreaterThanOrEqualTo(early.size() / 2);
+                scope.join();
+            }
         }
     }
 
