@@ -12,6 +12,7 @@ import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.TaskFactory;
 import dev.weft.Weft;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -785,20 +786,25 @@ class ScopeTest {
             // A server loop forking into one scope for good: once enough forks and enough time have
             // passed (PRUNE_EVERY, PRUNE_PERIOD_NANOS), ended subtasks are dropped while it stays open.
             List<WeakReference<Subtask<Integer>>> early = new ArrayList<>();
+            ReferenceQueue<Subtask<Integer>> collected = new ReferenceQueue<>();
             try (Scope scope = Weft.scope("server").open()) {
                 long start = System.nanoTime();
                 for (int i = 0; i < 4 * ScopeImpl.PRUNE_EVERY || System.nanoTime() - start < 3 * ScopeImpl.PRUNE_PERIOD_NANOS; i++) {
                     Subtask<Integer> s = scope.fork(() -> 1);
                     assertThat(s.get()).isEqualTo(1);
                     if (i < ScopeImpl.PRUNE_EVERY) {
-                        early.add(new WeakReference<>(s));
+                        early.add(new WeakReference<>(s, collected));
                     }
                 }
-                long cleared = 0;
-                for (int attempt = 0; attempt < 20 && cleared < early.size() / 2; attempt++) {
-                    System.gc();
-                    Thread.sleep(10); // let reference processing catch up; the loop ends as soon as it has
-                    cleared = early.stream().filter(r -> r.get() == null).count();
+                int cleared = 0;
+                System.gc();
+                for (int idle = 0; cleared < early.size() / 2 && idle < 10; ) {
+                    if (collected.remove(1_000) != null) {
+                        cleared++;
+                    } else {
+                        idle++;
+                        System.gc(); // nothing enqueued for a second: ask again
+                    }
                 }
                 assertThat(cleared).as("early subtasks collected while the scope is open").isGreaterThanOrEqualTo(early.size() / 2);
                 scope.join();
