@@ -3,9 +3,10 @@
 
     python3 benchmarks/merge-results.py OUT.json IN1.json IN2.json ...
 
-`benchmarks/run --interleaved K` runs K rounds of one fork per benchmark, so that every benchmark
-of a group has a fork in each stretch of time (this machine drifts between fast and slow phases
-over minutes), and merges the rounds with this script. Each benchmark and parameter set keeps the
+`benchmarks/run --interleaved K` runs K rounds of one fork per benchmark and parameter set, so that
+every benchmark of a group has a fork in each stretch of time (this machine drifts between fast and
+slow phases over seconds to minutes), and merges the rounds with this script: every fork's file, in
+the order they ran. Each benchmark and parameter set keeps the
 iterations of every round (rawData, one list per fork): ratio-table.py takes its median over all of
 them. The score becomes the mean of all iterations; the error is left out (it would mix rounds);
 the allocation figure is the mean of the rounds'. Each merged benchmark is marked with

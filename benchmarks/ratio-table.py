@@ -18,7 +18,7 @@ Conventions shared by every benchmark class of the project (scopes, queues, exec
     every fork ("median" column), not JMH's mean: on a noisy 2-core machine one slow iteration moves
     the mean a long way and the median hardly at all. The mean stays in the "score" column.
   * For an interleaved run (merge-results.py marks it), each target also shows the ratio round by
-    round (the medians of the two forks of one round, which ran minutes apart at most): their
+    round (the medians of the two forks of one round, which benchmarks/run starts back to back): their
     median, range and how many rounds were within the limit. The verdict stays with the ratio of
     the medians over all rounds; the spread says how far to trust it.
 """
