@@ -114,17 +114,21 @@ final class LiveSources {
     private static DumpedThread sample(Thread t, String scope, ScopeImpl joining, ArrayDeque<Thread> todo) {
         Object blocker = LockSupport.getBlocker(t);
         Thread.State state = t.getState();
-        // The owner in join() is parked on its scope, or on a subtask thread's termination (a
-        // platform owner, waking on the watchdog's period), or, briefly, running the deadlock check
+        // The owner in join() is parked on its scope, or on a subtask thread's termination (waking
+        // on the watchdog's period, or on its interrupt), or, briefly, running the deadlock check
         // between two waits: all the same untimed wait for the subtasks.
         if (joining != null && t == joining.owner()
                 && (t == Thread.currentThread() || blocker == joining || joining.ownerAwaitsThread()
                     || blocker == null && state == Thread.State.RUNNABLE)) {
             List<Thread> running = joining.runningThreads();
             todo.addAll(running);
+            // Parked on a subtask thread's termination latch, the owner shows that latch as its blocker
+            // in a JDK thread dump too: naming it here lets merge() put this wait in the dump's place.
+            String lock = blocker != null && blocker != joining && joining.ownerAwaitsThread()
+                    ? identity(blocker) : identity(joining);
             return new DumpedThread(t.threadId(), t.getName(), t.isVirtual(), "WAITING", joining.name(),
                     hasDeadline(joining) ? DumpedThread.Wait.TIMED : DumpedThread.Wait.WEFT, joining.describe(),
-                    identity(joining), ids(running, t), List.of(), List.of());
+                    lock, ids(running, t), List.of(), List.of());
         }
         DumpedThread.Wait wait;
         String on = null, lock = null;

@@ -64,6 +64,7 @@ class DeadlockScenariosTest {
             "philosophers, LOCK_CYCLE",
             "platform-rl-cycle, LOCK_CYCLE",
             "weft-and-monitor, LOCK_CYCLE",
+            "weft-and-monitor-platform-owner, LOCK_CYCLE",
             "full-queue-monitor, LOCK_CYCLE",
             // the producer is a subtask and its scope's owner joins: every thread asleep on Weft wait points
             "full-queue-get, ALL_ASLEEP",
@@ -88,6 +89,13 @@ class DeadlockScenariosTest {
             assertThat(run.out()).as(run.toString()).contains("JOIN DeadlockException", "DONE");
             assertThat(run.deadlocks()).as(run.toString()).containsExactly("DEADLOCK ALL_ASLEEP " + run.expected());
             assertThat(run.err()).contains("Found one Java-level deadlock:", "join of scope");
+        }
+
+        @org.junit.jupiter.api.Test
+        void aVirtualOwnerGetsTheDeadlockExceptionFromJoinWithNoInterruptLeft() throws Exception {
+            Run run = run("get-each-other-virtual-owner");
+            assertThat(run.out()).as(run.toString()).contains("JOIN DeadlockException", "INTERRUPTED false", "DONE");
+            assertThat(run.deadlocks()).as(run.toString()).containsExactly("DEADLOCK ALL_ASLEEP " + run.expected());
         }
 
         @org.junit.jupiter.api.Test

@@ -72,9 +72,11 @@ public final class ScenarioMain {
             case "philosophers" -> philosophers();
             case "get-each-other" -> getEachOther(true);
             case "get-each-other-detection-off" -> getEachOther(false);
+            case "get-each-other-virtual-owner" -> getEachOtherVirtualOwner();
             case "nested-scopes" -> nestedScopes();
             case "permit-self" -> permitSelf();
-            case "weft-and-monitor" -> weftAndMonitor();
+            case "weft-and-monitor" -> weftAndMonitor(false);
+            case "weft-and-monitor-platform-owner" -> weftAndMonitor(true);
             case "lost-wakeup" -> lostWakeup();
             case "full-queue-monitor" -> fullQueueMonitor();
             case "full-queue-get" -> fullQueueGet();
@@ -226,6 +228,34 @@ public final class ScenarioMain {
         report(DETECTOR.scan());
     }
 
+    /**
+     * As get-each-other, with a Weft task (a virtual thread) as the owner: the watchdog's verdict must
+     * reach it in join, and nothing of the wake-up (no interrupt) may outlive the join.
+     */
+    static void getEachOtherVirtualOwner() throws Exception {
+        AtomicReference<Subtask<String>> ra = new AtomicReference<>(), rb = new AtomicReference<>();
+        CountDownLatch forked = new CountDownLatch(1);
+        Thread owner = Weft.tasks("pair-owner").build().start(() -> {
+            try (Scope scope = Weft.scope("pair").open()) {
+                ra.set(scope.fork(() -> { forked.await(); return rb.get().get(); }));
+                rb.set(scope.fork(() -> { forked.await(); return ra.get().get(); }));
+                forked.countDown();
+                expectNames(ra.get().name(), rb.get().name(), Thread.currentThread().getName());
+                try {
+                    scope.join();
+                    System.out.println("JOIN returned");
+                } catch (DeadlockException e) {
+                    System.out.println("JOIN DeadlockException");
+                    System.out.println("INTERRUPTED " + Thread.currentThread().isInterrupted());
+                    report(e.report());
+                }
+            } catch (InterruptedException e) {
+                System.out.println("JOIN InterruptedException");
+            }
+        });
+        owner.join();
+    }
+
     /** Outer scope's subtask opens an inner scope whose two subtasks wait for each other. */
     static void nestedScopes() throws Exception {
         AtomicReference<Subtask<String>> ra = new AtomicReference<>(), rb = new AtomicReference<>();
@@ -279,15 +309,21 @@ public final class ScenarioMain {
         }
     }
 
-    /** A subtask holds a monitor and waits for a sibling's result; the sibling waits to enter the monitor. */
-    static void weftAndMonitor() {
+    /**
+     * A subtask holds a monitor and waits for a sibling's result; the sibling waits to enter the monitor.
+     * The owner joining them is a Weft task, or a platform thread (which waits on a subtask thread's
+     * termination latch: a JDK dump shows that latch, the registry the join).
+     */
+    static void weftAndMonitor(boolean platformOwner) {
         Object monitor = new Object();
         AtomicReference<Subtask<String>> rb = new AtomicReference<>();
         AtomicReference<Thread> a = new AtomicReference<>(), b = new AtomicReference<>(), owner = new AtomicReference<>();
         CountDownLatch held = new CountDownLatch(1);
-        Weft.tasks("wm-owner").build().start(() -> {
+        AtomicReference<Scope> joined = new AtomicReference<>();
+        Runnable joiner = () -> {
             owner.set(Thread.currentThread());
             try (Scope scope = Weft.scope("wm").open()) {
+                joined.set(scope);
                 CountDownLatch forked = new CountDownLatch(1);
                 scope.fork(() -> {
                     a.set(Thread.currentThread());
@@ -309,8 +345,14 @@ public final class ScenarioMain {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
-        await(() -> a.get() != null && b.get() != null && waiting(a.get()) && blocked(b.get()) && waiting(owner.get()));
+        };
+        if (platformOwner) {
+            Thread.ofPlatform().name("wm-owner-platform").daemon(true).start(joiner);
+        } else {
+            Weft.tasks("wm-owner").build().start(joiner);
+        }
+        await(() -> a.get() != null && b.get() != null && waiting(a.get()) && blocked(b.get())
+                && (waiting(owner.get()) || joined.get() instanceof dev.weft.impl.scope.ScopeImpl s && s.ownerAwaitsThread()));
         expect(a.get(), b.get(), owner.get());
         report(DETECTOR.scan());
     }
