@@ -3,8 +3,7 @@ package dev.weft.impl.scope;
 import dev.weft.DeadlockReport;
 import dev.weft.impl.deadlock.ScopeDeadlocks;
 import dev.weft.impl.task.TaskFactoryImpl;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.weft.impl.task.ThreadRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,58 +13,65 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why a watchdog rather than a timed park in {@code join}: a timed park of a virtual thread
  * schedules and cancels a timer task, which costs more than the rest of a short scope's join. Here a
- * join costs a clock read, one set insertion and one removal; the owner parks untimed. The set
- * holds a scope only while its owner joins, so a joined scope is garbage as soon as its owner lets
- * go of it (holding scopes until the next sweep kept whole fan-outs alive and was measured slower).
+ * join costs a clock read and two writes of its own scope's {@link ScopeImpl#joinSince}; the owner
+ * parks untimed. The watchdog finds the joining scopes itself, every {@link #PERIOD_NANOS}, by
+ * walking the open scopes: the outermost ones are groups of the {@link ThreadRegistry} from open to
+ * close, and every other one is a child of the scope it was opened in for that time. So a join
+ * writes to no structure shared with other joins (a set of joining scopes, added to and removed
+ * from by every join, cost nested scopes of depth 10 about 10 %: docs/performance.md), and nothing
+ * here holds a scope that its owner has let go of. The walk costs the watchdog O(open scopes) per
+ * period.
  *
- * <p>One daemon platform thread, started on first use, wakes every {@link #PERIOD_NANOS} and checks
- * each scope that has been joining for at least that long. The checks of one scope all run on this
- * thread, so the scope's {@link ScopeImpl.Watch} fields other than {@code joinSince} and its
- * {@link ScopeDeadlocks.Check} (which confirms a verdict over two consecutive samples) need no
- * synchronisation; the owner creates the watch and writes {@code joinSince} before inserting the
- * scope, and the set's insertion publishes both. A verdict is handed over through
+ * <p>One daemon platform thread, started on first use, checks each scope whose join has lasted at
+ * least one period. The checks of one scope all run on this thread, so {@link ScopeImpl#watch} and
+ * the {@link ScopeDeadlocks.Check} in it (which confirms a verdict over two consecutive samples)
+ * need no synchronisation. The owner writes {@code deadlock = null} before {@code joinSince}, both
+ * volatile, so a watchdog that saw the join has seen it cleared. A verdict is handed over through
  * {@link ScopeImpl#deadlockFound}, a volatile write followed by an unpark of the owner, which reads
  * it after waking.
  */
 final class JoinWatchdog {
     static final long PERIOD_NANOS = 100_000_000L;
-    private static final Set<ScopeImpl> JOINING = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     private JoinWatchdog() {}
 
     static void watch(ScopeImpl scope) {
-        ScopeImpl.Watch w = scope.watch;
-        if (w == null) {
-            scope.watch = w = new ScopeImpl.Watch();
-        }
-        w.joinSince = Math.max(1, System.nanoTime()); // 0 means "not joining"
-        JOINING.add(scope);
+        scope.joinSince = Math.max(1, System.nanoTime()); // 0 means "not joining"
         if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
             TaskFactoryImpl.daemonPlatform("weft-join-watchdog").start(JoinWatchdog::sweepForever);
         }
     }
 
     static void unwatch(ScopeImpl scope) {
-        JOINING.remove(scope);
-        scope.watch.joinSince = 0;
+        scope.joinSince = 0;
     }
 
     private static void sweepForever() {
         for (;;) {
             LockSupport.parkNanos(JoinWatchdog.class, PERIOD_NANOS);
             long now = System.nanoTime();
-            for (ScopeImpl scope : JOINING) {
-                check(scope, now);
-            }
+            ThreadRegistry.instance().forEachGroup(g -> {
+                if (g instanceof ScopeImpl scope) {
+                    sweep(scope, now);
+                }
+            });
         }
     }
 
+    private static void sweep(ScopeImpl scope, long now) {
+        check(scope, now);
+        scope.forEachChildScope(child -> sweep(child, now));
+    }
+
     private static void check(ScopeImpl scope, long now) {
-        ScopeImpl.Watch w = scope.watch;
-        long since = w.joinSince;
+        long since = scope.joinSince;
         if (since == 0 || now - since < PERIOD_NANOS) {
             return;
+        }
+        ScopeImpl.Watch w = scope.watch;
+        if (w == null) {
+            scope.watch = w = new ScopeImpl.Watch();
         }
         if (since != w.checkedJoin) { // a new join: start its verdict afresh
             w.checkedJoin = since;

@@ -135,7 +135,13 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * This scope's state in the {@link JoinWatchdog}; created by the owner at its first watched join
      * and published to the watchdog by the insertion into its set.
      */
+    /** The watchdog's own notes on this scope; read and written by the watchdog thread only. */
     Watch watch;
+    /**
+     * {@link System#nanoTime()} when the owner's current watched join began, never 0; 0 when the
+     * owner is not in a watched join. Written by the owner, read by the {@link JoinWatchdog}.
+     */
+    volatile long joinSince;
     /** Set by the join watchdog when this scope is confirmed all asleep; read by the owner in join. */
     private volatile DeadlockReport deadlock;
     private final ScheduledFuture<?> timer;
@@ -883,6 +889,11 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         return deadlineNanos != 0;
     }
 
+    /** Visits the scopes opened inside this one that are still open (weakly consistent): for the watchdog. */
+    void forEachChildScope(Consumer<? super ScopeImpl> visitor) {
+        childScopesNow().forEach(visitor);
+    }
+
     /** @return the threads of subtasks running now (weakly consistent) */
     public List<Thread> runningThreads() {
         List<Thread> threads = new ArrayList<>();
@@ -938,13 +949,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         return "Scope[" + name + ", active=" + active() + (isCancelled() ? ", cancelled" : "") + "]";
     }
 
-    /**
-     * What the {@link JoinWatchdog} knows of this scope: {@code joinSince} is written by the owner
-     * and read by the watchdog (volatile); the rest is touched by the watchdog thread only.
-     */
+    /** What the {@link JoinWatchdog} has found about this scope's current join; watchdog thread only. */
     static final class Watch {
-        /** {@link System#nanoTime()} when the current join began, never 0; 0 when not joining. */
-        volatile long joinSince;
+        /** The {@code joinSince} of the join the verdict below is about. */
         long checkedJoin;
         ScopeDeadlocks.Check check;
         boolean broken;

@@ -124,6 +124,11 @@ public final class ThreadRegistry {
         groups.remove(group);
     }
 
+    /** Visits every group added and not yet removed (weakly consistent). */
+    public void forEachGroup(Consumer<? super TaskGroup> visitor) {
+        groups.forEach(visitor);
+    }
+
     private void dropAbandonedGroups() {
         groupAdds.set(0);
         groups.removeIf(TaskGroup::abandoned);
