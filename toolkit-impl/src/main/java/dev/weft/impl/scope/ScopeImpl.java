@@ -131,11 +131,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     /** Set by a join that saw every subtask end and joined every subtask thread; owner only. */
     private boolean threadsJoined;
     private volatile List<String> timedOut = List.of();
-    /**
-     * This scope's state in the {@link JoinWatchdog}; created by the owner at its first watched join
-     * and published to the watchdog by the insertion into its set.
-     */
-    /** The watchdog's own notes on this scope; read and written by the watchdog thread only. */
+    /** The {@link JoinWatchdog}'s own notes on this scope; read and written by the watchdog thread only. */
     Watch watch;
     /**
      * {@link System#nanoTime()} when the owner's current watched join began, never 0; 0 when the
