@@ -195,19 +195,7 @@ public final class ScenarioMain {
         AtomicReference<Subtask<String>> ra = new AtomicReference<>(), rb = new AtomicReference<>();
         CountDownLatch forked = new CountDownLatch(1);
         if (detection) {
-            try (Scope scope = Weft.scope("pair").open()) {
-                ra.set(scope.fork(() -> { forked.await(); return rb.get().get(); }));
-                rb.set(scope.fork(() -> { forked.await(); return ra.get().get(); }));
-                forked.countDown();
-                expectNames(ra.get().name(), rb.get().name(), Thread.currentThread().getName());
-                try {
-                    scope.join();
-                    System.out.println("JOIN returned");
-                } catch (DeadlockException e) {
-                    System.out.println("JOIN DeadlockException");
-                    report(e.report());
-                }
-            }
+            joinPairWaitingOnEachOther();
             return;
         }
         AtomicReference<Thread> owner = new AtomicReference<>();
@@ -233,27 +221,37 @@ public final class ScenarioMain {
      * reach it in join, and nothing of the wake-up (no interrupt) may outlive the join.
      */
     static void getEachOtherVirtualOwner() throws Exception {
-        AtomicReference<Subtask<String>> ra = new AtomicReference<>(), rb = new AtomicReference<>();
-        CountDownLatch forked = new CountDownLatch(1);
-        Thread owner = Weft.tasks("pair-owner").build().start(() -> {
-            try (Scope scope = Weft.scope("pair").open()) {
-                ra.set(scope.fork(() -> { forked.await(); return rb.get().get(); }));
-                rb.set(scope.fork(() -> { forked.await(); return ra.get().get(); }));
-                forked.countDown();
-                expectNames(ra.get().name(), rb.get().name(), Thread.currentThread().getName());
-                try {
-                    scope.join();
-                    System.out.println("JOIN returned");
-                } catch (DeadlockException e) {
-                    System.out.println("JOIN DeadlockException");
-                    System.out.println("INTERRUPTED " + Thread.currentThread().isInterrupted());
-                    report(e.report());
-                }
+        Weft.tasks("pair-owner").build().start(() -> {
+            try {
+                joinPairWaitingOnEachOther();
             } catch (InterruptedException e) {
                 System.out.println("JOIN InterruptedException");
             }
-        });
-        owner.join();
+        }).join();
+    }
+
+    /**
+     * On the calling thread, opens scope 'pair' with two subtasks that each wait for the other's
+     * result, joins it, and prints what join did (and, after a DeadlockException, whether the
+     * calling thread is left interrupted).
+     */
+    static void joinPairWaitingOnEachOther() throws InterruptedException {
+        AtomicReference<Subtask<String>> ra = new AtomicReference<>(), rb = new AtomicReference<>();
+        CountDownLatch forked = new CountDownLatch(1);
+        try (Scope scope = Weft.scope("pair").open()) {
+            ra.set(scope.fork(() -> { forked.await(); return rb.get().get(); }));
+            rb.set(scope.fork(() -> { forked.await(); return ra.get().get(); }));
+            forked.countDown();
+            expectNames(ra.get().name(), rb.get().name(), Thread.currentThread().getName());
+            try {
+                scope.join();
+                System.out.println("JOIN returned");
+            } catch (DeadlockException e) {
+                System.out.println("JOIN DeadlockException");
+                System.out.println("INTERRUPTED " + Thread.currentThread().isInterrupted());
+                report(e.report());
+            }
+        }
     }
 
     /** Outer scope's subtask opens an inner scope whose two subtasks wait for each other. */
