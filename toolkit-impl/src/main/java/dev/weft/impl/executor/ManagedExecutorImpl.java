@@ -131,6 +131,8 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
     private final ConcurrentLinkedQueue<Thread> terminationWaiters = new ConcurrentLinkedQueue<>();
     private final Termination termination = new Termination();
     private volatile ShutdownCoordinator.Registration registration;
+    /** This executor's entry in the {@link ThreadRegistry}; written once before the executor is handed out. */
+    private volatile ThreadRegistry.Group inRegistry;
 
     /** Guards {@code waiting}, {@code active} and, with a limit, RUNNING → SHUTDOWN; null without a limit. */
     private final ReentrantLock lock;
@@ -162,7 +164,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
      */
     static ManagedExecutorImpl start(String name, TaskFactoryImpl factory, int limit, boolean rejectWhenBusy, Duration grace) {
         ManagedExecutorImpl ex = new ManagedExecutorImpl(name, factory, limit, rejectWhenBusy, grace);
-        ThreadRegistry.instance().addGroup(ex);
+        ex.inRegistry = ThreadRegistry.instance().addGroup(ex);
         ShutdownCoordinatorImpl coordinator = ShutdownCoordinatorImpl.instance();
         if (!coordinator.isShuttingDown()) {
             ex.registration = coordinator.register(ShutdownPhase.DRAIN, name, ex::drainAtExit);
@@ -338,7 +340,7 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
     private void tryTerminate() {
         if (state == SHUTDOWN && live() == 0 && STATE.compareAndSet(this, SHUTDOWN, TERMINATED)) {
-            ThreadRegistry.instance().removeGroup(this);
+            ThreadRegistry.instance().removeGroup(inRegistry);
             for (Thread waiter : terminationWaiters) {
                 LockSupport.unpark(waiter);
             }

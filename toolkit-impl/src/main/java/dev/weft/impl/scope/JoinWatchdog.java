@@ -2,6 +2,7 @@ package dev.weft.impl.scope;
 
 import dev.weft.DeadlockReport;
 import dev.weft.impl.deadlock.ScopeDeadlocks;
+import dev.weft.impl.task.CoarseClock;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.ThreadRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why a watchdog rather than a timed park in {@code join}: a timed park of a virtual thread
  * schedules and cancels a timer task, which costs more than the rest of a short scope's join. Here a
- * join costs a clock read and two writes of its own scope's {@link ScopeImpl#joinSince}; the owner
+ * join costs a coarse clock read and two writes of its own scope's {@link ScopeImpl#joinSince}; the owner
  * parks untimed. The watchdog finds the joining scopes itself, every {@link #PERIOD_NANOS}, by
  * walking the open scopes: the outermost ones are groups of the {@link ThreadRegistry} from open to
  * close, and every other one is a child of the scope it was opened in for that time. So a join
@@ -37,7 +38,15 @@ final class JoinWatchdog {
     private JoinWatchdog() {}
 
     static void watch(ScopeImpl scope) {
-        scope.joinSince = Math.max(1, System.nanoTime()); // 0 means "not joining"
+        long since = CoarseClock.now();
+        long last = scope.lastJoinSince;
+        if (since - last <= 0) {
+            since = last + 1; // each join's value is new: the watchdog keeps its notes per join
+        }
+        if (since == 0) {
+            since = 1; // 0 means "not joining"
+        }
+        scope.joinSince = scope.lastJoinSince = since;
         if (!STARTED.get() && STARTED.compareAndSet(false, true)) {
             TaskFactoryImpl.daemonPlatform("weft-join-watchdog").start(JoinWatchdog::sweepForever);
         }

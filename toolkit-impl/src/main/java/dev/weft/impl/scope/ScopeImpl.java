@@ -7,6 +7,7 @@ import dev.weft.ScopeFailedException;
 import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.impl.deadlock.ScopeDeadlocks;
+import dev.weft.impl.task.CoarseClock;
 import dev.weft.impl.task.ManagedTask;
 import dev.weft.impl.task.TaskGroup;
 import dev.weft.impl.task.TaskFactoryImpl;
@@ -134,13 +135,18 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     /** The {@link JoinWatchdog}'s own notes on this scope; read and written by the watchdog thread only. */
     Watch watch;
     /**
-     * {@link System#nanoTime()} when the owner's current watched join began, never 0; 0 when the
-     * owner is not in a watched join. Written by the owner, read by the {@link JoinWatchdog}.
+     * When the owner's current watched join began ({@link CoarseClock}), never 0; 0 when the owner
+     * is not in a watched join. Larger for each join than for the one before, so the watchdog tells
+     * joins apart by it. Written by the owner, read by the {@link JoinWatchdog}.
      */
     volatile long joinSince;
+    /** The {@link #joinSince} of the owner's last watched join, or when the scope opened; owner only. */
+    long lastJoinSince;
     /** Set by the join watchdog when this scope is confirmed all asleep; read by the owner in join. */
     private volatile DeadlockReport deadlock;
     private final ScheduledFuture<?> timer;
+    /** An outermost scope's entry in the {@link ThreadRegistry}, from open to close; owner only. */
+    private ThreadRegistry.Group registration;
 
     private ScopeImpl(String name, TaskFactoryImpl factory, boolean failFast, boolean firstSuccessWins,
                       Duration ownTimeout, int maxConcurrency, boolean detectDeadlocks, ManagedTask ownerTask) {
@@ -156,11 +162,14 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         this.parent = enclosingInThread != null ? enclosingInThread
                 : ownerTask != null && ownerTask.scope() instanceof ScopeImpl s ? s : null;
 
-        long now = System.nanoTime();
-        this.lastPruneNanos = now;
-        long deadline = ownTimeout == null ? 0 : now + ownTimeout.toNanos();
-        if (parent != null && parent.deadlineNanos != 0 && (deadline == 0 || parent.deadlineNanos - deadline < 0)) {
-            deadline = parent.deadlineNanos;
+        this.lastPruneNanos = this.lastJoinSince = CoarseClock.now();
+        long deadline = 0, now = 0;
+        if (ownTimeout != null || (parent != null && parent.deadlineNanos != 0)) {
+            now = System.nanoTime(); // a deadline needs the real clock; a scope without one reads none
+            deadline = ownTimeout == null ? 0 : now + ownTimeout.toNanos();
+            if (parent != null && parent.deadlineNanos != 0 && (deadline == 0 || parent.deadlineNanos - deadline < 0)) {
+                deadline = parent.deadlineNanos;
+            }
         }
         this.deadlineNanos = deadline;
         this.timeout = deadline == 0 ? null : Duration.ofMillis(Math.max(0, (deadline - now) / 1_000_000));
@@ -177,7 +186,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 scope.cancel(PARENT);
             }
         } else {
-            ThreadRegistry.instance().addGroup(scope);
+            scope.registration = ThreadRegistry.instance().addGroup(scope);
         }
         setInnermost(scope.ownerTask, scope);
         return scope;
@@ -269,7 +278,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      */
     private void pruneEnded() {
         pushesSincePrune = 0;
-        long now = System.nanoTime();
+        long now = CoarseClock.now();
         if (now - lastPruneNanos < PRUNE_PERIOD_NANOS) {
             return; // look again after pruneAt more pushes
         }
@@ -665,7 +674,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (parent != null) {
             parent.removeChild(this);
         } else {
-            ThreadRegistry.instance().removeGroup(this);
+            ThreadRegistry.instance().removeGroup(registration);
         }
         setInnermost(ownerTask, enclosingInThread);
         reportUnobservedFailures();

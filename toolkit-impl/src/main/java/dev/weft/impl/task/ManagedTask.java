@@ -84,7 +84,7 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     }
 
     /**
-     * @return {@link System#nanoTime()} when the task began (to within {@link StartClock#RESOLUTION_NANOS}),
+     * @return {@link System#nanoTime()} when the task began (to within {@link CoarseClock#RESOLUTION_NANOS}),
      *         or 0 before
      */
     public final long startNanos() {
@@ -171,7 +171,7 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
             foreignHandler = self.getUncaughtExceptionHandler();
             self.setUncaughtExceptionHandler(this);
         }
-        startNanos = StartClock.now();
+        startNanos = CoarseClock.now();
         ThreadRegistry registry = ThreadRegistry.instance();
         boolean grouped = trackedByGroup();
         if (grouped) {

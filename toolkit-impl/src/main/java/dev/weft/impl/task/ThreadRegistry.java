@@ -2,9 +2,7 @@ package dev.weft.impl.task;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -26,7 +24,11 @@ import java.util.function.Consumer;
  *
  * <p>Tasks that a {@link TaskGroup} already keeps (a scope's subtasks) take no entry: the group is
  * registered once instead, for as long as it is open, and scans visit its live tasks. A scope nested
- * in another is reached through its parent, so only outermost scopes register.
+ * in another is reached through its parent, so only outermost scopes register. Groups are kept the
+ * same way as tasks: a {@link Group} node each, in a second list of a stripe, chosen at random so
+ * that one thread's groups spread over all stripes. Not in a concurrent hash set: for a short scope
+ * its identity hash, the set's node and its shared size counter, and a shared counter of additions,
+ * were half the time of opening and closing a scope (by profile).
  *
  * <p>Finding the task of a thread costs one field read: a Weft thread's uncaught-exception handler
  * is its task, which hands an uncaught throwable to the thread's group exactly as an unset handler
@@ -40,11 +42,11 @@ public final class ThreadRegistry {
     /** Platform threads that {@link #current()} walked for and found not to be Weft threads. */
     private static final ThreadLocal<Boolean> KNOWN_FOREIGN = new ThreadLocal<>();
 
+    /** Group additions to a stripe between two looks for abandoned groups in it, at least. */
+    private static final int SWEEP_EVERY = 1024;
+
     private final Stripe[] stripes;
     private final int mask;
-    private final Set<TaskGroup> groups = ConcurrentHashMap.newKeySet();
-    /** Group additions since {@link #dropAbandonedGroups()} last ran. */
-    private final AtomicInteger groupAdds = new AtomicInteger();
 
     private ThreadRegistry() {
         int n = Integer.highestOneBit(Math.max(16, 4 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
@@ -108,30 +110,67 @@ public final class ThreadRegistry {
         }
     }
 
-    /** Makes the live tasks of {@code group} visible to scans until {@link #removeGroup}. */
-    public void addGroup(TaskGroup group) {
-        groups.add(group);
-        // A group its owner forgot to close would stay here for good; every so often, drop those that
-        // can no longer have live tasks. Amortised O(1) per addition.
-        int adds = groupAdds.incrementAndGet();
-        if (adds >= 1024 && adds >= 2 * groups.size()) {
-            dropAbandonedGroups();
+    /**
+     * Makes the live tasks of {@code group} visible to scans until {@link #removeGroup} is given
+     * what this returns.
+     */
+    public Group addGroup(TaskGroup group) {
+        Stripe s = stripes[ThreadLocalRandom.current().nextInt() & mask];
+        Group g = new Group(group, s);
+        s.lock();
+        try {
+            Group head = s.groups;
+            g.next = head;
+            if (head != null) {
+                head.prev = g;
+            }
+            s.groups = g;
+            s.groupCount++;
+            // A group its owner forgot to close would stay here for good; every so often, drop those
+            // of this stripe that can no longer have live tasks. Amortised O(1) per addition.
+            if (++s.groupAdds >= SWEEP_EVERY && s.groupAdds >= 2 * s.groupCount) {
+                s.groupAdds = 0;
+                for (Group x = s.groups; x != null; x = x.next) {
+                    if (x.group.abandoned()) {
+                        s.unlink(x);
+                    }
+                }
+            }
+        } finally {
+            s.unlock();
+        }
+        return g;
+    }
+
+    /** Ends what {@link #addGroup} began; again, or after the registry dropped it as abandoned, does nothing. */
+    public void removeGroup(Group g) {
+        Stripe s = g.stripe;
+        s.lock();
+        try {
+            s.unlink(g);
+        } finally {
+            s.unlock();
         }
     }
 
-    /** Ends what {@link #addGroup} began. */
-    public void removeGroup(TaskGroup group) {
-        groups.remove(group);
-    }
-
-    /** Visits every group added and not yet removed (weakly consistent). */
+    /** Visits every group added and not yet removed (weakly consistent); the visitor runs outside every lock. */
     public void forEachGroup(Consumer<? super TaskGroup> visitor) {
-        groups.forEach(visitor);
+        groups().forEach(visitor);
     }
 
-    private void dropAbandonedGroups() {
-        groupAdds.set(0);
-        groups.removeIf(TaskGroup::abandoned);
+    private List<TaskGroup> groups() {
+        List<TaskGroup> all = new ArrayList<>();
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                for (Group g = s.groups; g != null; g = g.next) {
+                    all.add(g.group);
+                }
+            } finally {
+                s.unlock();
+            }
+        }
+        return all;
     }
 
     /** @return the task the given thread runs, or {@code null} if it is not a running Weft thread */
@@ -182,7 +221,7 @@ public final class ThreadRegistry {
             s.unlock();
         }
         ManagedTask[] found = new ManagedTask[1];
-        for (TaskGroup g : groups) {
+        for (TaskGroup g : groups()) {
             g.forEachLive(t -> {
                 if (t.thread() == thread) {
                     found[0] = t;
@@ -204,7 +243,7 @@ public final class ThreadRegistry {
             }
         }
         int[] grouped = new int[1];
-        for (TaskGroup g : groups) {
+        for (TaskGroup g : groups()) {
             g.forEachLive(t -> grouped[0]++);
         }
         return n + grouped[0];
@@ -228,21 +267,60 @@ public final class ThreadRegistry {
                 s.unlock();
             }
         }
-        for (TaskGroup g : groups) {
+        for (TaskGroup g : groups()) {
             g.forEachLive(all::add);
         }
         return all;
     }
 
     /**
-     * One list of running tasks and its lock. The padding keeps neighbouring stripes, which are
-     * allocated together, off each other's cache lines: {@code head} and {@code count} are written on
-     * every add and remove of the stripe.
+     * A registered {@link TaskGroup}'s place in its stripe, handed to its owner for {@link #removeGroup}.
+     * Every field but the two final ones is guarded by the stripe's lock.
+     */
+    public static final class Group {
+        final TaskGroup group;
+        final Stripe stripe;
+        Group prev, next;
+        boolean linked = true;
+
+        Group(TaskGroup group, Stripe stripe) {
+            this.group = group;
+            this.stripe = stripe;
+        }
+    }
+
+    /**
+     * One list of running tasks, one of registered groups, and their lock. The padding keeps
+     * neighbouring stripes, which are allocated together, off each other's cache lines: the heads and
+     * counts are written on every add and remove of the stripe.
      */
     @SuppressWarnings("unused")
     private static final class Stripe extends ReentrantLock {
         ManagedTask head;
         int count;
+        Group groups;
+        int groupCount;
+        /** Group additions since the last look for abandoned groups. */
+        int groupAdds;
         long p1, p2, p3, p4, p5, p6, p7, p8;
+
+        /** Under the lock: takes {@code g} out of this stripe's groups, once. */
+        void unlink(Group g) {
+            if (!g.linked) {
+                return;
+            }
+            g.linked = false;
+            if (g.prev == null) {
+                groups = g.next;
+            } else {
+                g.prev.next = g.next;
+            }
+            if (g.next != null) {
+                g.next.prev = g.prev;
+            }
+            g.prev = null;
+            groupCount--;
+            // g.next stays: a sweep in addGroup that is standing on g goes on from there
+        }
     }
 }
