@@ -20,7 +20,9 @@ from collections import OrderedDict
 
 
 def key_of(r):
-    return (r["benchmark"], r["mode"], tuple(sorted((r.get("params") or {}).items())))
+    # The JVM options tell a run on virtual owner threads (-Djmh.executor=VIRTUAL) from one on JMH's own.
+    return (r["benchmark"], r["mode"], tuple(sorted((r.get("params") or {}).items())),
+            "-Djmh.executor=VIRTUAL" in (r.get("jvmArgs") or []))
 
 
 def merge(inputs):

@@ -13,6 +13,8 @@ Conventions shared by every benchmark class of the project (scopes, queues, exec
   * TARGETS below are the project's stated goals; each is checked and printed as met or missed.
     ABSOLUTE_TARGETS are goals stated as a time (e.g. "a scan of 10,000 threads under 20 ms"): the
     statistic is "score" (JMH's primary score: the mean) or "p50" (the median; sample-time mode only).
+  * A result run with the benchmark methods on virtual threads (benchmarks/run --virtual-owner, JMH's
+    -Djmh.executor=VIRTUAL) gets the pseudo-parameter owner=virtual: its own group, same targets.
   * In sample-time mode (SampleTime) the tables also show the median (p50) and p99.
   * In the other modes the ratios and targets use the median of every measurement iteration of
     every fork ("median" column), not JMH's mean: on a noisy 2-core machine one slow iteration moves
@@ -82,6 +84,11 @@ def group_of(benchmark):
     return simple, method
 
 
+def owner_of(result):
+    """ "virtual" when JMH ran the benchmark method on a virtual thread (benchmarks/run --virtual-owner)."""
+    return "virtual" if "-Djmh.executor=VIRTUAL" in (result.get("jvmArgs") or []) else None
+
+
 def per_task_divisor(params):
     for name in PER_TASK_PARAMS:
         if name in params:
@@ -117,7 +124,9 @@ def load(path):
     groups = OrderedDict()
     for r in runs:
         simple, method = group_of(r["benchmark"])
-        params = r.get("params") or {}
+        params = dict(r.get("params") or {})
+        if owner_of(r):
+            params["owner"] = owner_of(r)
         key = (simple, r["mode"], tuple(sorted(params.items())))
         pm = r["primaryMetric"]
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")
