@@ -125,8 +125,9 @@ def load(path):
     for r in runs:
         simple, method = group_of(r["benchmark"])
         params = dict(r.get("params") or {})
-        if owner_of(r):
-            params["owner"] = owner_of(r)
+        owner = owner_of(r)
+        if owner:
+            params["owner"] = owner
         key = (simple, r["mode"], tuple(sorted(params.items())))
         pm = r["primaryMetric"]
         alloc = (r.get("secondaryMetrics") or {}).get("gc.alloc.rate.norm")

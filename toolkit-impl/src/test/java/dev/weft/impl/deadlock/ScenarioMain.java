@@ -11,6 +11,7 @@ import dev.weft.ScopeTimeoutException;
 import dev.weft.Subtask;
 import dev.weft.TaskFactory;
 import dev.weft.Weft;
+import dev.weft.impl.scope.ScopeImpl;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -350,7 +351,7 @@ public final class ScenarioMain {
             Weft.tasks("wm-owner").build().start(joiner);
         }
         await(() -> a.get() != null && b.get() != null && waiting(a.get()) && blocked(b.get())
-                && (waiting(owner.get()) || joined.get() instanceof dev.weft.impl.scope.ScopeImpl s && s.ownerAwaitsThread()));
+                && (waiting(owner.get()) || joined.get() instanceof ScopeImpl s && s.ownerAwaitsThread()));
         expect(a.get(), b.get(), owner.get());
         report(DETECTOR.scan());
     }
