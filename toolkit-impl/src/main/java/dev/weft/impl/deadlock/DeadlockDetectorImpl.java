@@ -4,6 +4,7 @@ import dev.weft.Deadlock;
 import dev.weft.DeadlockDetector;
 import dev.weft.DeadlockReport;
 import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.StandaloneTask;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.spi.Checks;
 import java.io.IOException;
@@ -331,7 +332,7 @@ public final class DeadlockDetectorImpl implements DeadlockDetector {
     }
 
     /** The watch loop. Invariant: after {@link #close()} returns (from another thread), the listener is not called again. */
-    private final class WatchTask extends ManagedTask implements Watch {
+    private final class WatchTask extends StandaloneTask implements Watch {
         private final long intervalNanos;
         private final Consumer<? super DeadlockReport> listener;
         private volatile boolean closed;

@@ -1,12 +1,14 @@
 package dev.weft.impl.executor;
 
 import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.TaskFactoryImpl;
 import java.util.concurrent.Future;
 
 /**
  * One accepted task of a {@link ManagedExecutorImpl}: what its virtual thread runs. Being a
  * {@link ManagedTask}, it shares the registry, the naming and the failure capture of every other
- * Weft thread.
+ * Weft thread. Its executor keeps it on a stack of tasks from before its thread starts until after
+ * it ends, and registry scans visit that stack, so it takes no registry entry of its own.
  *
  * <p>Two kinds: a task given to {@code execute} ({@code future == null}) runs the user's
  * {@link Runnable}, and what it throws goes to the task factory's failure handler exactly once
@@ -99,10 +101,9 @@ final class ExecTask extends ManagedTask {
         super.failed(failure);
     }
 
-    /** Its executor keeps it on a stack of tasks from before its thread starts until after it ends. */
     @Override
-    protected boolean trackedByGroup() {
-        return true;
+    public TaskFactoryImpl factory() {
+        return executor.factory();
     }
 
     boolean ended() {

@@ -10,6 +10,7 @@ import dev.weft.ShutdownReport;
 import dev.weft.StuckThread;
 import dev.weft.impl.shutdown.StuckThreads;
 import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.StandaloneTask;
 import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.WaitPoint;
 import java.lang.invoke.MethodHandles;
@@ -744,7 +745,7 @@ final class QueueCore<T> {
     }
 
     /** The consumer thread's task; its end, normal or not, is reported back to the core. */
-    static final class ConsumerTask extends ManagedTask {
+    static final class ConsumerTask extends StandaloneTask {
         private final QueueCore<?> core;
         private boolean endedNormally;
 

@@ -2,6 +2,7 @@ package dev.weft.impl.scope;
 
 import dev.weft.Subtask;
 import dev.weft.impl.task.ManagedTask;
+import dev.weft.impl.task.TaskFactoryImpl;
 import dev.weft.impl.task.WaitPoint;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -18,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * cancellation are all classified there, by {@link ManagedTask#run()}), or the forking thread
  * before the thread starts, whose writes the start publishes. So {@code state} leaves
  * {@code RUNNING} by a check and a release store, no CAS, and the first outcome stays.
- * {@code result} and {@code exception} are written before that store and read after an acquire
- * read of {@code state} that sees it.
+ * {@code value} holds the work while {@code state} is {@code RUNNING} and the outcome after: the
+ * result, or the throwable of a failure. It is written (by the same one writer) before that store
+ * and read after an acquire read of {@code state} that sees it; never once {@code state} has left
+ * {@code RUNNING}, so an outcome is never overwritten.
  *
  * <p>Waiting in {@link #get()}: a waiter pushes itself on a Treiber stack and then reads
  * {@code ended}; {@link #markEnded()} writes {@code ended} and then drains the stack. Both volatile,
@@ -29,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code state} itself: then its write would need a fence of its own, a second one on every
  * subtask's thread besides {@code ended}'s (the CAS this replaced was about 4 % of a carrier's time
  * in a fan-out of 100 empty subtasks, by profile).
+ *
+ * <p>Size: 64 bytes, one cache line (with compressed references), which the forking owner allocates
+ * for each fork; one slot for work and outcome, and the factory read from the scope, keep it there.
  */
 final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint {
     private static final int RUNNING = 0, SUCCESS = 1, FAILED = 2, CANCELLED = 3;
@@ -46,7 +52,8 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
     }
 
     private final ScopeImpl scope;
-    private final Callable<? extends T> work;
+    /** The {@link Callable} until the body runs, then its result, or the throwable it failed with; see the class comment. */
+    private Object value;
     private volatile int state;
     private volatile Waiter waiters;
     private volatile boolean observed;
@@ -59,26 +66,25 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
     private volatile boolean ended;
     /** The thread waiting for {@link #ended} (the joining owner, or a closer), if any. */
     private volatile Thread joiner;
-    private T result;
-    private Throwable exception;
 
     SubtaskImpl(ScopeImpl scope, Callable<? extends T> work) {
         super(scope.factory());
         this.scope = scope;
-        this.work = work;
+        this.value = work;
+    }
+
+    @Override
+    public TaskFactoryImpl factory() {
+        return scope.factory();
     }
 
     // ---- running (on the subtask's thread) ----
 
-    /** Its scope keeps it on the forked list from before it starts until after it ends. */
-    @Override
-    protected boolean trackedByGroup() {
-        return true;
-    }
-
     @Override
     protected void body() throws Exception {
-        result = work.call();
+        @SuppressWarnings("unchecked")
+        Callable<? extends T> work = (Callable<? extends T>) value;
+        value = work.call(); // state is RUNNING until succeeded(), on this same thread
     }
 
     @Override
@@ -93,11 +99,19 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
         }
     }
 
+    /**
+     * The body failed: the subtask's outcome. Or Weft's own bookkeeping failed after the outcome was
+     * recorded ({@link ScopeImpl#onSuccess} threw, say out of memory): that one cannot replace the
+     * outcome, and goes to the factory's failure handler instead of vanishing.
+     */
     @Override
     protected void failed(Throwable failure) {
-        exception = failure;
-        if (complete(FAILED)) {
+        if (isRunning()) {
+            value = failure; // one writer: nobody reads value before the store in complete
+            complete(FAILED);
             scope.onFailure(this);
+        } else {
+            super.failed(failure); // after the outcome (scope.onSuccess threw): reported, not lost
         }
     }
 
@@ -178,9 +192,10 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
         }
         switch (s) {
             case SUCCESS:
-                return result;
+                return resultValue();
             case FAILED:
                 observed = true;
+                Throwable exception = (Throwable) value;
                 throw new IllegalStateException("subtask '" + name() + "' failed: " + exception, exception);
             default:
                 throw new CancellationException("subtask '" + name() + "' was cancelled");
@@ -227,7 +242,7 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
             return null;
         }
         observed = true;
-        return exception;
+        return (Throwable) value;
     }
 
     boolean isFailed() {
@@ -246,12 +261,20 @@ final class SubtaskImpl<T> extends ManagedTask implements Subtask<T>, WaitPoint 
         observed = true;
     }
 
+    /** @return the throwable this subtask failed with, or {@code null} if it has not failed */
     Throwable failure() {
-        return exception;
+        return state == FAILED ? (Throwable) value : null;
     }
 
+    /** @return this subtask's result, or {@code null} if it has not succeeded */
     T result() {
-        return result;
+        return state == SUCCESS ? resultValue() : null;
+    }
+
+    /** Call only after reading {@code state} as {@code SUCCESS}. */
+    @SuppressWarnings("unchecked")
+    private T resultValue() {
+        return (T) value;
     }
 
     @Override

@@ -25,6 +25,12 @@ import java.util.concurrent.CancellationException;
  * what the JDK does for a thread with no handler. A task run on a thread Weft did not start takes
  * that role only while it runs.
  *
+ * <p>Two kinds: a task that a {@link TaskGroup} tracks (a scope's subtask, an executor's task) from
+ * before it starts until after it ends needs no registry entry of its own; a {@link StandaloneTask}
+ * is listed in the registry while it runs, through links of its own. The links and the factory are
+ * not kept here because a fan-out allocates one task per subtask on the forking thread, and each
+ * cache line it allocates there costs (docs/performance.md): a subtask takes 64 bytes, not 88.
+ *
  * <p>Visibility: {@link #bind} happens before {@link Thread#start()}, which happens before
  * {@link #run()}; so the fields set there need no volatile. The registry's fields are written under
  * its stripe's lock.
@@ -40,7 +46,6 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         }
     }
 
-    private final TaskFactoryImpl factory;
     private final Object[] context;
     private Thread thread;
     /** Set at bind. */
@@ -50,16 +55,14 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     private volatile boolean cancelled;
     /** The innermost scope open on this task's thread; read and written by that thread only. */
     private Object innermostScope;
-    /** Links in the registry's stripe; guarded by the stripe. */
-    ManagedTask prevLive, nextLive;
     /**
      * Whether the task runs and is visible to registry scans: in a stripe (written under its
      * lock) or in a {@link TaskGroup} that tracks it (written with release semantics by the task).
      */
     boolean live;
 
+    /** @param factory the factory that runs this task, which {@link #factory()} must return */
     protected ManagedTask(TaskFactoryImpl factory) {
-        this.factory = factory;
         this.context = factory.capture();
     }
 
@@ -78,10 +81,8 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         return name;
     }
 
-    /** @return the factory that runs this task */
-    public final TaskFactoryImpl factory() {
-        return factory;
-    }
+    /** @return the factory that runs this task (the one given to the constructor) */
+    public abstract TaskFactoryImpl factory();
 
     /**
      * @return {@link System#nanoTime()} when the task began (to within {@link CoarseClock#RESOLUTION_NANOS}),
@@ -94,14 +95,6 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
     /** @return whether the task runs now and registry scans can see it (weakly consistent from other threads) */
     public final boolean isLive() {
         return (boolean) LIVE.getAcquire(this);
-    }
-
-    /**
-     * @return whether a {@link TaskGroup} registered with the {@link ThreadRegistry} already tracks this
-     *         task from before it starts until after it ends, so it needs no entry of its own
-     */
-    protected boolean trackedByGroup() {
-        return false;
     }
 
     /** @return the scope this task belongs to, or {@code null}; for reports and the deadlock detector */
@@ -153,7 +146,7 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
 
     /** The body threw a real failure. The default reports it to the factory's handler. */
     protected void failed(Throwable failure) {
-        factory.report(this, failure);
+        factory().report(this, failure);
     }
 
     /** The task was cancelled, before it began ({@code cause} is {@code null}) or while it ran. */
@@ -173,11 +166,11 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
         }
         startNanos = CoarseClock.now();
         ThreadRegistry registry = ThreadRegistry.instance();
-        boolean grouped = trackedByGroup();
-        if (grouped) {
-            LIVE.setRelease(this, true);
+        StandaloneTask listed = this instanceof StandaloneTask st ? st : null;
+        if (listed == null) {
+            LIVE.setRelease(this, true); // its group makes it visible to scans
         } else {
-            registry.add(this);
+            registry.add(listed);
         }
         Throwable fatal = null;
         try {
@@ -198,10 +191,10 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
                 fatal = t;
             }
         } finally {
-            if (grouped) {
+            if (listed == null) {
                 LIVE.setRelease(this, false);
             } else {
-                registry.remove(this);
+                registry.remove(listed);
             }
             if (foreignHandler != null) {
                 self.setUncaughtExceptionHandler(foreignHandler instanceof ThreadGroup ? null : foreignHandler);
@@ -233,7 +226,7 @@ public abstract class ManagedTask implements Runnable, Thread.UncaughtExceptionH
             body();
             return;
         }
-        AutoCloseable[] restored = factory.restore(context);
+        AutoCloseable[] restored = factory().restore(context);
         try {
             body();
         } finally {

@@ -1,7 +1,7 @@
 package dev.weft.impl.task;
 
 /** A {@link Runnable} started directly through a {@link TaskFactoryImpl}. */
-final class PlainTask extends ManagedTask {
+final class PlainTask extends StandaloneTask {
     private final Runnable work;
 
     PlainTask(TaskFactoryImpl factory, Runnable work) {

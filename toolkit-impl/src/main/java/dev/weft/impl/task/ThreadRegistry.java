@@ -15,14 +15,15 @@ import java.util.function.Consumer;
  * before it ended, and may or may not see the others.
  *
  * <p>Layout, chosen so that a thread costs no allocation and no shared counter: the tasks are
- * linked through their own fields ({@link ManagedTask#prevLive}, {@link ManagedTask#nextLive}) into
+ * linked through their own fields ({@link StandaloneTask#prevLive}, {@link StandaloneTask#nextLive}) into
  * one of a fixed number of doubly-linked stripes, chosen by thread id. Each stripe is guarded by its
  * own lock, held for a few field writes (or, by a scan, to copy the stripe) and never across a call
  * that blocks; a lock rather than a monitor, so that a virtual thread waiting for it during a long
  * scan unmounts instead of pinning its carrier. Adding and removing cost O(1); a removed task's
  * links are cleared, so a task held by a user never holds other tasks.
  *
- * <p>Tasks that a {@link TaskGroup} already keeps (a scope's subtasks) take no entry: the group is
+ * <p>Tasks that a {@link TaskGroup} already keeps (a scope's subtasks, an executor's tasks: every
+ * {@link ManagedTask} that is not a {@link StandaloneTask}) take no entry: the group is
  * registered once instead, for as long as it is open, and scans visit its live tasks. A scope nested
  * in another is reached through its parent, so only outermost scopes register. Groups are kept the
  * same way as tasks: a {@link Group} node each, in a second list of a stripe, chosen at random so
@@ -68,11 +69,11 @@ public final class ThreadRegistry {
         return stripes[(int) (id ^ (id >>> 32)) & mask];
     }
 
-    void add(ManagedTask task) {
+    void add(StandaloneTask task) {
         Stripe s = stripeOf(task.thread());
         s.lock();
         try {
-            ManagedTask head = s.head;
+            StandaloneTask head = s.head;
             task.nextLive = head;
             if (head != null) {
                 head.prevLive = task;
@@ -85,14 +86,14 @@ public final class ThreadRegistry {
         }
     }
 
-    void remove(ManagedTask task) {
+    void remove(StandaloneTask task) {
         Stripe s = stripeOf(task.thread());
         s.lock();
         try {
             if (!task.live) {
                 return;
             }
-            ManagedTask prev = task.prevLive, next = task.nextLive;
+            StandaloneTask prev = task.prevLive, next = task.nextLive;
             if (prev == null) {
                 s.head = next;
             } else {
@@ -212,7 +213,7 @@ public final class ThreadRegistry {
         Stripe s = stripeOf(thread);
         s.lock();
         try {
-            for (ManagedTask t = s.head; t != null; t = t.nextLive) {
+            for (StandaloneTask t = s.head; t != null; t = t.nextLive) {
                 if (t.thread() == thread) {
                     return t;
                 }
@@ -260,7 +261,7 @@ public final class ThreadRegistry {
         for (Stripe s : stripes) {
             s.lock();
             try {
-                for (ManagedTask t = s.head; t != null; t = t.nextLive) {
+                for (StandaloneTask t = s.head; t != null; t = t.nextLive) {
                     all.add(t);
                 }
             } finally {
@@ -296,7 +297,7 @@ public final class ThreadRegistry {
      */
     @SuppressWarnings("unused")
     private static final class Stripe extends ReentrantLock {
-        ManagedTask head;
+        StandaloneTask head;
         int count;
         Group groups;
         int groupCount;

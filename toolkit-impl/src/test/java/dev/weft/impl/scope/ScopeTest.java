@@ -112,6 +112,19 @@ class ScopeTest {
         }
 
         @Test
+        void aResultThatIsAThrowableIsASuccessNotAFailure() throws Exception {
+            // A subtask keeps its result and its failure in one slot; its state alone says which.
+            IllegalStateException returned = new IllegalStateException("a value, not thrown");
+            try (Scope scope = Weft.scope("values").open()) {
+                Subtask<Exception> s = scope.fork(() -> returned);
+                scope.join();
+                assertThat(s.state()).isEqualTo(Subtask.State.SUCCESS);
+                assertThat(s.get()).isSameAs(returned);
+                assertThat(s.exception()).isNull();
+            }
+        }
+
+        @Test
         void getWaitsForTheResult() throws Exception {
             CountDownLatch release = new CountDownLatch(1);
             try (Scope scope = Weft.scope("w").open()) {

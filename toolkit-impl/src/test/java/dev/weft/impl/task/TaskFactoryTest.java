@@ -113,7 +113,7 @@ class TaskFactoryTest {
             CountDownLatch started = new CountDownLatch(1);
             AtomicReference<ManagedTask> task = new AtomicReference<>();
             TaskFactoryImpl impl = (TaskFactoryImpl) tasks;
-            Thread t = impl.start(new ManagedTask(impl) {
+            Thread t = impl.start(new StandaloneTask(impl) {
                 @Override
                 protected void body() throws Exception {
                     started.countDown();
@@ -248,7 +248,7 @@ class TaskFactoryTest {
             AtomicReference<String> after = new AtomicReference<>("not run");
             REQUEST.set("req-42");
             try {
-                Thread t = carrying.newThread(new ManagedTask(carrying) {
+                Thread t = carrying.newThread(new StandaloneTask(carrying) {
                     @Override
                     protected void body() {
                         seen.set(REQUEST.get());

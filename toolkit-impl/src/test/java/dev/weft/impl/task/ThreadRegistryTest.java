@@ -112,7 +112,7 @@ class ThreadRegistryTest {
         void aTaskRunOnAThreadWeftDidNotStartIsFoundWhileItRunsAndLeavesTheHandlerAsItWas() throws Exception {
             TaskFactoryImpl impl = (TaskFactoryImpl) tasks;
             AtomicReference<ManagedTask> seenInside = new AtomicReference<>();
-            ManagedTask task = new ManagedTask(impl) {
+            ManagedTask task = new StandaloneTask(impl) {
                 @Override
                 protected void body() {
                     seenInside.set(REGISTRY.current());
