@@ -16,8 +16,6 @@ abstract class ScopeForkFields {
     int pruneAt = ScopeImpl.PRUNE_EVERY;
     /** Owner-only: {@link System#nanoTime()} at the last prune, or when the scope opened. */
     long lastPruneNanos;
-    /** Owner-only: the builder of the owner's forks, made at its first fork (see {@code TaskFactoryImpl.newThread}). */
-    Thread.Builder ownerBuilder;
 }
 
 /** Two cache lines of padding after {@link ScopeForkFields}; see there. */

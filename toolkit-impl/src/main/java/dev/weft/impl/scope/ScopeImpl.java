@@ -223,7 +223,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         if (limit != null && !acquirePermit(subtask)) {
             return neverRun(subtask, threadName);
         }
-        Thread thread = factory.newThread(builderForFork(), subtask, threadName);
+        Thread thread = factory.newThread(subtask, threadName);
         push(subtask);
         try {
             thread.start();
@@ -242,18 +242,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             task.run();
             return null;
         });
-    }
-
-    /** @return the owner's own builder, kept for all its forks; a fresh one for a subtask that forks */
-    private Thread.Builder builderForFork() {
-        if (Thread.currentThread() != owner) {
-            return factory.newBuilder();
-        }
-        Thread.Builder b = ownerBuilder;
-        if (b == null) {
-            ownerBuilder = b = factory.newBuilder();
-        }
-        return b;
     }
 
     /**

@@ -106,28 +106,10 @@ public final class TaskFactoryImpl implements TaskFactory {
      * {@code ScopeImpl.fork}).
      */
     public Thread newThread(ManagedTask task, String threadName) {
-        return newThread(newBuilder(), task, threadName);
-    }
-
-    /**
-     * As {@link #newThread(ManagedTask, String)}, through {@code builder}, which must come from
-     * {@link #newBuilder()} of this factory and be used by one thread at a time. It may be reused:
-     * the name and the handler are set afresh for each thread.
-     *
-     * <p>Why a caller may keep one: a builder made per thread is an allocation that C2 removes only
-     * when it inlines {@code unstarted} into the caller, and in some JVMs it does not ("already
-     * compiled into a big method"): a fan-out of 100 then allocated 40 bytes more per fork in 5 of
-     * 8 JMH forks. A scope's owner forks one subtask after another, so it keeps one builder.
-     */
-    public Thread newThread(Thread.Builder builder, ManagedTask task, String threadName) {
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(daemon);
         Thread t = builder.name(threadName).uncaughtExceptionHandler(task).unstarted(task);
         task.bind(t, threadName);
         return t;
-    }
-
-    /** @return a builder of this factory's kind of thread (virtual, or platform daemon or not), for {@link #newThread(Thread.Builder, ManagedTask, String)} */
-    public Thread.Builder newBuilder() {
-        return virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon(daemon);
     }
 
     /** @return {@code name-N}, N the next number of this factory (and of its views); each call takes a number */
