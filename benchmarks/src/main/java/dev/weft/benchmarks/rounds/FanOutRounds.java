@@ -17,7 +17,10 @@ import java.util.concurrent.Callable;
  * <p>Why blocks: each operation leaves the carriers in a state the next one inherits (parked or
  * still spinning, caches holding one side's objects). In strict alternation each side runs after the
  * other, and Weft came out faster than raw threads (0.76-0.86x at n = 100) while JMH, which runs
- * each side on its own, put it at 1.2-1.5x; in blocks of 50 operations this harness agrees with JMH.
+ * each side on its own, put it at 1.2-1.5x; in blocks of 50 operations this harness agreed with JMH
+ * in session 11. It still reads lower than a JVM per side: at n = 100 on 2026-12-06, 1.13-1.25x here
+ * against about 1.4x for the same fan-out timed in a JVM of its own (docs/performance.md, session 12),
+ * so use it to see which phase a change moves, and JMH for the ratio.
  *
  * <pre>
  * java -XX:+AlwaysPreTouch -Xms1g -Xmx1g -cp benchmarks/target/benchmarks.jar dev.weft.benchmarks.rounds.FanOutRounds 100 300 50
