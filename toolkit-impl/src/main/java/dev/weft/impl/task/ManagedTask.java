@@ -26,10 +26,10 @@ import java.util.concurrent.CancellationException;
  * that role only while it runs.
  *
  * <p>Two kinds: a task that a {@link TaskGroup} tracks (a scope's subtask, an executor's task) from
- * before it starts until after it ends needs no registry entry of its own; a {@link StandaloneTask}
- * is listed in the registry while it runs, through links of its own. The links and the factory are
- * not kept here because a fan-out allocates one task per subtask on the forking thread, and each
- * cache line it allocates there costs (docs/performance.md): a subtask takes 64 bytes, not 88.
+ * before it starts until after it ends extends this class directly and needs no registry entry of
+ * its own; a task that no group tracks extends {@link StandaloneTask}, which the registry lists
+ * while it runs, through links of its own. The links and the factory are not kept here so that a
+ * subtask, one per fork, allocated by the forking thread, fits one cache line: 64 bytes, not 88.
  *
  * <p>Visibility: {@link #bind} happens before {@link Thread#start()}, which happens before
  * {@link #run()}; so the fields set there need no volatile. The registry's fields are written under
