@@ -682,7 +682,14 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
         }
     }
 
-    /** What {@code invokeAny} waits for: the first success, or every task done. */
+    /**
+     * What {@code invokeAny} waits for: the first success, or every task done.
+     *
+     * <p>Invariant: a task writes {@code winner} (on success) or {@code firstFailure} before it
+     * increments {@code done}. So a waiter that sees {@code done == size} sees every winner there
+     * will be, and must look at {@code winner} once more before it reports failure: a success that
+     * landed between its first look and its read of {@code done} is the answer, not a failure.
+     */
     private final class AnyResult<T> implements WaitPoint {
         private final int size;
         private final Thread waiter = Thread.currentThread();
@@ -714,6 +721,10 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
                     return w.resultNow();
                 }
                 if (done.get() == size) {
+                    w = winner; // see the class comment: a success may have landed since the first look
+                    if (w != null) {
+                        return w.resultNow();
+                    }
                     throw new ExecutionException(firstFailure);
                 }
                 if (Thread.interrupted()) {
