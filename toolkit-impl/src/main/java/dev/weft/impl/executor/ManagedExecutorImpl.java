@@ -686,9 +686,9 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
      * What {@code invokeAny} waits for: the first success, or every task done.
      *
      * <p>Invariant: a task writes {@code winner} (on success) or {@code firstFailure} before it
-     * increments {@code done}. So a waiter that sees {@code done == size} sees every winner there
-     * will be, and must look at {@code winner} once more before it reports failure: a success that
-     * landed between its first look and its read of {@code done} is the answer, not a failure.
+     * increments {@code done}. So the waiter reads {@code done} first and {@code winner} after: if
+     * it saw every task done, it sees every winner there will be, and reports failure only when
+     * there is none. (The other order lost a success that landed between the two reads.)
      */
     private final class AnyResult<T> implements WaitPoint {
         private final int size;
@@ -716,15 +716,12 @@ public final class ManagedExecutorImpl extends AbstractExecutorService implement
 
         T await(boolean timed, long deadline) throws InterruptedException, ExecutionException, TimeoutException {
             for (;;) {
+                boolean allDone = done.get() == size; // before winner: see the class comment
                 AnyFuture<T> w = winner;
                 if (w != null) {
                     return w.resultNow();
                 }
-                if (done.get() == size) {
-                    w = winner; // see the class comment: a success may have landed since the first look
-                    if (w != null) {
-                        return w.resultNow();
-                    }
+                if (allDone) {
                     throw new ExecutionException(firstFailure);
                 }
                 if (Thread.interrupted()) {
