@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,6 +73,26 @@ public class ScopeFanOutBenchmark {
         Thread[] threads = new Thread[n];
         for (int i = 0; i < n; i++) {
             threads[i] = Thread.ofVirtual().start(RUNNABLE);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return n;
+    }
+
+    /** The name prefix of {@link #rawNamedThreads()}, a field as a task factory's name is. */
+    private final String prefix = "fan-out";
+    private final AtomicLong names = new AtomicLong();
+
+    /**
+     * Raw threads named the way Weft must name its threads ({@code fan-out-1}, {@code fan-out-2},
+     * ...): not a baseline, but what the names alone cost raw threads, beside Weft in the same table.
+     */
+    @Benchmark
+    public int rawNamedThreads() throws InterruptedException {
+        Thread[] threads = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            threads[i] = Thread.ofVirtual().name(prefix + '-' + names.incrementAndGet()).start(RUNNABLE);
         }
         for (Thread t : threads) {
             t.join();
