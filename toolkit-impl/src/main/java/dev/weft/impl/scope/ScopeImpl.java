@@ -19,6 +19,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -52,9 +53,10 @@ import java.util.function.Consumer;
  *     writes {@code ended} and then reads {@code joiner}, and unparks it if set. Both volatile, so
  *     one side sees the other (Dekker) and no wake-up is lost. {@code waiter} is set meanwhile so
  *     that a deadline, a cancellation or the deadlock watchdog can wake the owner too. A platform
- *     thread in a scope without a deadline joins the subtask's thread instead of parking on the
- *     flag (one wake-up, not two: see {@link #awaitTermination}); a thread terminates only after its
- *     subtask has ended, and a watched join wakes on the watchdog's period to read the verdict.</li>
+ *     thread in a scope without a deadline joins the subtasks' threads instead, oldest first, and
+ *     parks on a flag only for a thread not yet started (see {@link #awaitThreadsOldestFirst}); a
+ *     thread terminates only after its subtask has ended, and a watched join wakes on the
+ *     watchdog's period to read the verdict.</li>
  * <li>Only the owner changes {@code phase}; other threads only read it.</li>
  * <li>A join that saw every subtask end joins their threads too and sets {@code threadsJoined}
  *     (owner only): from then on no subtask runs and none can be forked (the subtasks have ended,
@@ -127,7 +129,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     private volatile SubtaskImpl<?> winner;
     private volatile Thread waiter;
     private volatile int phase;
-    /** Set while the waiter of {@link #awaitSubtasks} is in {@link #awaitTermination}; read by the deadlock check. */
+    /** Set while the waiter of {@link #awaitSubtasks} is in {@link #awaitThreadsOldestFirst}; read by the deadlock check. */
     private volatile boolean ownerAwaitsThread;
     /** Set by a join that saw every subtask end and joined every subtask thread; owner only. */
     private boolean threadsJoined;
@@ -488,7 +490,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         }
         boolean allEnded = awaitSubtasks(true);
         phase = JOINED;
-        if (allEnded) {
+        if (allEnded && !threadsJoined) {
             // Nothing can fork any more (the subtasks have ended, the owner is refused), so once
             // their threads are joined here, close() has nothing left to wait for: one walk over
             // the subtasks after the last one ends, where close() took three.
@@ -503,7 +505,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * one that has not (see the class comment); then looks whether the head moved (subtasks that
      * forked meanwhile) and walks the new part. An interruptible wait (join) also returns at the
      * deadline and throws on an interrupt or a confirmed deadlock; the other one (close) keeps
-     * waiting and re-asserts the interrupt at the end.
+     * waiting and re-asserts the interrupt at the end. A platform owner in a scope without a
+     * deadline waits for the threads instead, oldest first ({@link #awaitThreadsOldestFirst}), and
+     * then sets {@code threadsJoined}.
      *
      * @return whether every subtask has ended ({@code false}: the wait returned at the deadline)
      */
@@ -523,10 +527,15 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             deadlock = null;
             JoinWatchdog.watch(this);
         }
-        // A platform thread waits for the subtask's thread to terminate, not for its ended flag;
-        // see awaitTermination. A deadline needs the scope's own wake-up, so those keep the flag.
+        // A platform thread waits for the subtasks' threads to terminate, not for their ended flags;
+        // see awaitThreadsOldestFirst. A deadline needs the scope's own wake-up, so those keep the flags.
         boolean onThreads = !me.isVirtual() && deadlineNanos == 0;
         try {
+            if (onThreads) {
+                awaitThreadsOldestFirst(interruptible, watched);
+                threadsJoined = true;
+                return true;
+            }
             for (;;) {
                 if (s == null) {
                     SubtaskImpl<?> head = forked;
@@ -541,23 +550,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
                 if (interruptible && reason == TIMEOUT) {
                     return false;
                 }
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        throw new InterruptedException("interrupted while joining scope '" + name + "'");
-                    }
-                    interrupted = true;
-                }
-                DeadlockReport found = deadlock;
-                if (watched && found != null) {
-                    throw deadlockException(found);
-                }
-                Thread t;
-                if (onThreads && (t = s.thread()) != null && t.isAlive()) {
-                    awaitTermination(t, watched);
-                    if (s.ended()) {
-                        s = firstNotEnded(s.nextForked, bottom);
-                    } // else: a wake-up on the period, an interrupt, or a thread that never started its task
-                } else if (s.awaitEnd(me, this)) {
+                interrupted |= interruptOrVerdict(interruptible, watched);
+                if (s.awaitEnd(me, this)) {
                     s = firstNotEnded(s.nextForked, bottom);
                 }
             }
@@ -573,23 +567,83 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     }
 
     /**
-     * Waits until {@code t}, the thread of a subtask that has not ended, terminates; or, when the
-     * join is watched for deadlocks, at most one watchdog period, so that the caller looks at the
-     * verdict again. An interrupt is left set for the caller's loop to handle.
+     * {@link #awaitSubtasks} for a platform owner in a scope without a deadline: returns once every
+     * subtask has ended and its thread has terminated (or never started), so join and close have no
+     * threads left to join. An interrupt ends an interruptible wait (join) at once; the other one
+     * (close) keeps waiting and re-asserts it at the end. A watched join wakes on the watchdog's
+     * period to read the verdict.
      *
-     * <p>Why the thread and not {@link SubtaskImpl#ended}: the subtask sets {@code ended} and wakes
-     * its waiter a little before its thread terminates. A platform owner so woken is often put on
-     * the core of the carrier that woke it, preempts it, finds the thread still alive when it joins
-     * the threads, and parks a second time until the carrier has run again. Waiting for the
-     * termination takes one wake-up: in a fan-out of 100 the owner parked 1.0 times instead of
-     * 1.4-1.5, and the fan-out took 0-10 % less time (four JVMs; no change at 1 or 10,000; see
-     * docs/performance.md). A virtual owner yields instead (see {@link #joinEveryThread}), and its
-     * timed waits would cost a timer each. {@link #ownerAwaitsThread} tells the deadlock check
-     * that the owner, parked on the thread's termination latch meanwhile, still waits in
-     * {@code join}.
+     * <p>Why the threads and not the {@link SubtaskImpl#ended} flags: a subtask sets {@code ended}
+     * and wakes its waiter a little before its thread terminates. A platform owner so woken is
+     * often put on the core of the carrier that woke it, preempts it, finds the thread still alive
+     * when it joins the threads, and parks a second time until the carrier has run again. Waiting
+     * for the termination takes one wake-up: in a fan-out of 100 the owner parked 1.0 times
+     * instead of 1.4-1.5, and the fan-out took 0-10 % less time (session 8, docs/performance.md).
+     *
+     * <p>Why oldest first: that is the order the scheduler runs them in, so the owner finds most of
+     * them done as it goes, while the carriers run the rest, and parks on one near the end. Newest
+     * first, it parked on the newest, that is until every subtask had run, and only then walked
+     * them all: a fan-out of 100 took about 1.13x as long (median of eight pairs, each version in
+     * a JVM of its own), and the same pattern written with plain threads 1.4-1.6x (session 13). {@link #ownerAwaitsThread} tells the deadlock check that the owner, parked on a thread's
+     * termination latch or running between two such waits, still waits in {@code join}.
      */
-    private void awaitTermination(Thread t, boolean watched) {
+    private void awaitThreadsOldestFirst(boolean interruptible, boolean watched) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        boolean interrupted = false;
         ownerAwaitsThread = true;
+        try {
+            SubtaskImpl<?> top = forked;
+            SubtaskImpl<?> bottom = null; // the walked part is [top, bottom)
+            for (;;) {
+                OldestFirst order = new OldestFirst(top, bottom);
+                SubtaskImpl<?> s = order.next();
+                while (s != null) {
+                    interrupted |= interruptOrVerdict(interruptible, watched);
+                    Thread t = s.thread();
+                    if (t != null && t.isAlive()) {
+                        joinThread(t, watched);
+                    } else if (!s.ended()) {
+                        s.awaitEnd(me, this); // its thread has not started yet
+                    }
+                    if (OldestFirst.done(s)) {
+                        s = order.next();
+                    } // else: a wake-up on the period, an interrupt, or a thread about to start
+                }
+                SubtaskImpl<?> head = forked;
+                if (head == top) {
+                    return;
+                }
+                bottom = top; // subtasks forked meanwhile: wait for the new part
+                top = head;
+            }
+        } finally {
+            ownerAwaitsThread = false;
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Between two waits for the subtasks: an interrupt ends a join ({@code interruptible}) and is
+     * taken for later by close; a confirmed deadlock ends a watched join.
+     *
+     * @return whether an interrupt was taken, to be re-asserted when the wait ends
+     */
+    private boolean interruptOrVerdict(boolean interruptible, boolean watched) throws InterruptedException {
+        boolean interrupted = Thread.interrupted();
+        if (interrupted && interruptible) {
+            throw new InterruptedException("interrupted while joining scope '" + name + "'");
+        }
+        DeadlockReport found = deadlock;
+        if (watched && found != null) {
+            throw deadlockException(found);
+        }
+        return interrupted;
+    }
+
+    /** Joins {@code t}; a watched join for at most one watchdog period. An interrupt is left set for the caller's loop. */
+    private static void joinThread(Thread t, boolean watched) {
         try {
             if (watched) {
                 t.join(WATCH_PERIOD);
@@ -598,14 +652,12 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            ownerAwaitsThread = false;
         }
     }
 
     /**
-     * @return whether the thread waiting for this scope's subtasks is parked on one of their
-     *         threads' termination (see {@link #awaitTermination}): for the deadlock check, the same
+     * @return whether the thread waiting for this scope's subtasks waits for their threads'
+     *         termination (see {@link #awaitThreadsOldestFirst}): for the deadlock check, the same
      *         untimed wait for the subtasks as a park on the scope
      */
     public boolean ownerAwaitsThread() {
@@ -815,6 +867,55 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             }
         }
         return e;
+    }
+
+    /**
+     * The subtasks from {@code from} (inclusive) to {@code stop} (exclusive) that were not
+     * {@link #done} when it was made, oldest first; {@link #next()} skips those done since. One walk
+     * of the stack, for the owner alone.
+     */
+    private static final class OldestFirst {
+        private final SubtaskImpl<?>[] newestFirst;
+        private int left;
+
+        OldestFirst(SubtaskImpl<?> from, SubtaskImpl<?> stop) {
+            SubtaskImpl<?>[] a = new SubtaskImpl<?>[4];
+            int n = 0;
+            for (SubtaskImpl<?> s = from; s != stop; s = s.nextForked) {
+                if (!done(s)) {
+                    if (n == a.length) {
+                        a = Arrays.copyOf(a, n * 2);
+                    }
+                    a[n++] = s;
+                }
+            }
+            newestFirst = a;
+            left = n;
+        }
+
+        /**
+         * @return whether {@code s} has ended and its thread has terminated, or will never start
+         *         (a subtask that ended without running, whose thread is null or was never started)
+         */
+        static boolean done(SubtaskImpl<?> s) {
+            if (!s.ended()) {
+                return false;
+            }
+            Thread t = s.thread();
+            return t == null || !t.isAlive();
+        }
+
+        /** @return the oldest subtask not yet handed out that is not done, or null */
+        SubtaskImpl<?> next() {
+            while (left > 0) {
+                SubtaskImpl<?> s = newestFirst[--left];
+                newestFirst[left] = null;
+                if (!done(s)) {
+                    return s;
+                }
+            }
+            return null;
+        }
     }
 
     /** @return the first subtask from {@code from} (inclusive) to {@code stop} (exclusive) that has not ended, or null */

@@ -17,8 +17,10 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -136,6 +138,40 @@ class ScopeTest {
                 release.countDown();
                 scope.join();
                 assertThat(waiter.get()).isEqualTo("done!");
+            }
+        }
+
+        @Test
+        void joinOnAPlatformThreadWaitsForSubtasksForkedWhileItWaitsAndForEveryThread() throws Exception {
+            // Each subtask forks the next one into the scope while the owner (this platform thread)
+            // is already in join: join must wait for the whole chain, and leave no thread running.
+            Queue<Thread> threads = new ConcurrentLinkedQueue<>();
+            AtomicInteger ran = new AtomicInteger();
+            try (Scope scope = Weft.scope("chain").open()) {
+                class Link implements Callable<Integer> {
+                    private final int left;
+
+                    Link(int left) {
+                        this.left = left;
+                    }
+
+                    @Override
+                    public Integer call() {
+                        threads.add(Thread.currentThread());
+                        ran.incrementAndGet();
+                        if (left > 0) {
+                            scope.fork(new Link(left - 1));
+                            scope.fork(() -> threads.add(Thread.currentThread()));
+                        }
+                        return left;
+                    }
+                }
+                for (int i = 0; i < 4; i++) {
+                    scope.fork(new Link(50));
+                }
+                scope.join();
+                assertThat(ran).hasValue(4 * 51);
+                assertThat(threads).hasSize(4 * 51 + 4 * 50).allSatisfy(t -> assertThat(t.isAlive()).isFalse());
             }
         }
 
