@@ -21,9 +21,9 @@ import org.openjdk.jcstress.infra.results.LL_Result;
  *
  * <p>Actor 1 calls {@code invokeAny} on three tasks: one fails at once; one fails and one returns
  * {@code "two"} as soon as actor 2 lets them go, both at the same moment. So the last failure and
- * the success race each other and the caller, which may be reading its books as they land. What must hold: a task succeeded,
- * so {@code invokeAny} returns its result, whatever the order (r1); and the executor terminates
- * once closed (r2, by the arbiter).
+ * the success race each other and the caller, which may be reading its books as they land. What
+ * must hold: a task succeeded, so {@code invokeAny} returns its result, whatever the order (r1);
+ * and the executor terminates once closed (r2, by the arbiter).
  *
  * <p>Reachable failure (tried): let the caller read {@code winner} before {@code done} in
  * {@code ManagedExecutorImpl.AnyResult.await} (the order before {@code 05b013a}). The success lands

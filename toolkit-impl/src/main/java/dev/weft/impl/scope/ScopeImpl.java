@@ -584,7 +584,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * them done as it goes, while the carriers run the rest, and parks on one near the end. Newest
      * first, it parked on the newest, that is until every subtask had run, and only then walked
      * them all: a fan-out of 100 took about 1.13x as long (median of eight pairs, each version in
-     * a JVM of its own), and the same pattern written with plain threads 1.4-1.6x (session 13). {@link #ownerAwaitsThread} tells the deadlock check that the owner, parked on a thread's
+     * a JVM of its own), and the same pattern written with plain threads 1.4-1.6x (session 13).
+     *
+     * <p>{@link #ownerAwaitsThread} tells the deadlock check that the owner, parked on a thread's
      * termination latch or running between two such waits, still waits in {@code join}.
      */
     private void awaitThreadsOldestFirst(boolean interruptible, boolean watched) throws InterruptedException {
