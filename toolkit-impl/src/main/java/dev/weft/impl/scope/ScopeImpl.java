@@ -71,7 +71,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     static final int NONE = 0, CANCELLED = 1, FAILED = 2, TIMEOUT = 3, PARENT = 4, SATISFIED = 5;
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
     private static final int MAX_SUPPRESSED = 64;
-    private static final Duration WATCH_PERIOD = Duration.ofNanos(JoinWatchdog.PERIOD_NANOS);
+    /** A watched join's longest wait, in the unit of {@link Thread#join(long)}; see {@link #joinThread}. */
+    private static final long WATCH_PERIOD_MILLIS = JoinWatchdog.PERIOD_NANOS / 1_000_000L;
     /** Pushes between two looks at whether the forked stack is worth pruning; see {@link #push}. */
     static final int PRUNE_EVERY = 1024;
     /** The least time between two prunes; see {@link #pruneEnded}. */
@@ -597,19 +598,22 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
             SubtaskImpl<?> top = forked;
             SubtaskImpl<?> bottom = null; // the walked part is [top, bottom)
             for (;;) {
-                OldestFirst order = new OldestFirst(top, bottom);
-                SubtaskImpl<?> s = order.next();
-                while (s != null) {
-                    interrupted |= interruptOrVerdict(interruptible, watched);
-                    Thread t = s.thread();
-                    if (t != null && t.isAlive()) {
-                        joinThread(t, watched);
-                    } else if (!s.ended()) {
-                        s.awaitEnd(me, this); // its thread has not started yet
+                SubtaskImpl<?>[] oldestLast = newestFirst(top, bottom);
+                for (int i = oldestLast.length - 1; i >= 0; i--) {
+                    SubtaskImpl<?> s = oldestLast[i];
+                    if (s == null) {
+                        continue; // past the newest
                     }
-                    if (OldestFirst.done(s)) {
-                        s = order.next();
-                    } // else: a wake-up on the period, an interrupt, or a thread about to start
+                    // Most are done by the time the owner gets here: one look, no interrupt check.
+                    while (!done(s)) { // a wake-up on the period, an interrupt, or a thread about to start
+                        interrupted |= interruptOrVerdict(interruptible, watched);
+                        Thread t = s.thread();
+                        if (t != null && t.isAlive()) {
+                            joinThread(t, watched);
+                        } else if (!s.ended()) {
+                            s.awaitEnd(me, this); // its thread has not started yet
+                        }
+                    }
                 }
                 SubtaskImpl<?> head = forked;
                 if (head == top) {
@@ -644,11 +648,15 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         return interrupted;
     }
 
-    /** Joins {@code t}; a watched join for at most one watchdog period. An interrupt is left set for the caller's loop. */
+    /**
+     * Joins {@code t}; a watched join for at most one watchdog period. An interrupt is left set for
+     * the caller's loop. {@code join(long)}, not {@code join(Duration)}: for a virtual thread that
+     * runs, the latter first asks for the thread's state, which takes a lock and reads its carrier.
+     */
     private static void joinThread(Thread t, boolean watched) {
         try {
             if (watched) {
-                t.join(WATCH_PERIOD);
+                t.join(WATCH_PERIOD_MILLIS);
             } else {
                 t.join();
             }
@@ -876,48 +884,32 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * {@link #done} when it was made, oldest first; {@link #next()} skips those done since. One walk
      * of the stack, for the owner alone.
      */
-    private static final class OldestFirst {
-        private final SubtaskImpl<?>[] newestFirst;
-        private int left;
-
-        OldestFirst(SubtaskImpl<?> from, SubtaskImpl<?> stop) {
-            SubtaskImpl<?>[] a = new SubtaskImpl<?>[4];
-            int n = 0;
-            for (SubtaskImpl<?> s = from; s != stop; s = s.nextForked) {
-                if (!done(s)) {
-                    if (n == a.length) {
-                        a = Arrays.copyOf(a, n * 2);
-                    }
-                    a[n++] = s;
-                }
+    /**
+     * @return the subtasks from {@code from} (inclusive) to {@code stop} (exclusive), newest first,
+     *         followed by nulls up to the array's length
+     */
+    private static SubtaskImpl<?>[] newestFirst(SubtaskImpl<?> from, SubtaskImpl<?> stop) {
+        SubtaskImpl<?>[] a = new SubtaskImpl<?>[16];
+        int n = 0;
+        for (SubtaskImpl<?> s = from; s != stop; s = s.nextForked) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
             }
-            newestFirst = a;
-            left = n;
+            a[n++] = s;
         }
+        return a;
+    }
 
-        /**
-         * @return whether {@code s} has ended and its thread has terminated, or will never start
-         *         (a subtask that ended without running, whose thread is null or was never started)
-         */
-        static boolean done(SubtaskImpl<?> s) {
-            if (!s.ended()) {
-                return false;
-            }
-            Thread t = s.thread();
-            return t == null || !t.isAlive();
+    /**
+     * @return whether {@code s} has ended and its thread has terminated, or will never start (a
+     *         subtask that ended without running, whose thread is null or was never started)
+     */
+    private static boolean done(SubtaskImpl<?> s) {
+        if (!s.ended()) {
+            return false;
         }
-
-        /** @return the oldest subtask not yet handed out that is not done, or null */
-        SubtaskImpl<?> next() {
-            while (left > 0) {
-                SubtaskImpl<?> s = newestFirst[--left];
-                newestFirst[left] = null;
-                if (!done(s)) {
-                    return s;
-                }
-            }
-            return null;
-        }
+        Thread t = s.thread();
+        return t == null || !t.isAlive();
     }
 
     /** @return the first subtask from {@code from} (inclusive) to {@code stop} (exclusive) that has not ended, or null */
