@@ -269,8 +269,8 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
      * Unlinks subtasks whose thread has terminated, so a long-lived scope does not keep every
      * subtask it ever forked. Only the owner prunes, and never the head (which concurrent pushes
      * CAS): unlinking a node rewrites only its predecessor's link, and the node keeps its own, so a
-     * concurrent reader standing on it still reaches the rest. Terminated threads need neither
-     * cancelling nor joining, so losing sight of them is harmless.
+     * concurrent reader standing on it still reaches the rest. Threads that have terminated (or
+     * never started) need neither cancelling nor joining, so losing sight of them is harmless.
      *
      * <p>At most once per {@link #PRUNE_PERIOD_NANOS}: a scope that has forked thousands of subtasks
      * within milliseconds is a fan-out about to be joined, not a long-lived scope, and the walk would
@@ -293,7 +293,9 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         int kept = 1;
         for (SubtaskImpl<?> s = prev.nextForked; s != null; s = s.nextForked) {
             Thread t = s.thread();
-            if (!s.isRunning() && (t == null || t.getState() == Thread.State.TERMINATED)) {
+            // isAlive, not getState: for a virtual thread that still runs, getState takes the lock
+            // its carrier needs to unmount it
+            if (!s.isRunning() && (t == null || !t.isAlive())) {
                 NEXT_FORKED.setRelease(prev, s.nextForked); // readers need the node, not a fence
             } else {
                 prev = s;
