@@ -882,11 +882,6 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     }
 
     /**
-     * The subtasks from {@code from} (inclusive) to {@code stop} (exclusive) that were not
-     * {@link #done} when it was made, oldest first; {@link #next()} skips those done since. One walk
-     * of the stack, for the owner alone.
-     */
-    /**
      * @return the subtasks from {@code from} (inclusive) to {@code stop} (exclusive), newest first,
      *         followed by nulls up to the array's length
      */
