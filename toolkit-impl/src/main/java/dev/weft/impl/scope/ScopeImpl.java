@@ -292,10 +292,7 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
         }
         int kept = 1;
         for (SubtaskImpl<?> s = prev.nextForked; s != null; s = s.nextForked) {
-            Thread t = s.thread();
-            // isAlive, not getState: for a virtual thread that still runs, getState takes the lock
-            // its carrier needs to unmount it
-            if (!s.isRunning() && (t == null || !t.isAlive())) {
+            if (done(s)) {
                 NEXT_FORKED.setRelease(prev, s.nextForked); // readers need the node, not a fence
             } else {
                 prev = s;
@@ -898,6 +895,11 @@ public final class ScopeImpl extends ScopeForkPadding implements Scope, WaitPoin
     }
 
     /**
+     * Whether the owner is done with {@code s}: neither its join nor its prune need look at it again.
+     * {@code isAlive}, not {@code getState}: for a virtual thread that still runs, {@code getState}
+     * takes the lock its carrier needs to unmount it, and a subtask that has ended is exactly one
+     * whose thread is on its way out.
+     *
      * @return whether {@code s} has ended and its thread has terminated, or will never start (a
      *         subtask that ended without running, whose thread is null or was never started)
      */
